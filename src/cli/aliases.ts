@@ -1,0 +1,21 @@
+/**
+ * LWT's script names map onto lwt commands. `multiprocess MAX TIMEOUT` keeps its positional
+ * form; anything else given to it is taken as `lwt run` options.
+ */
+export function translateAlias(alias: string | undefined, args: readonly string[]): string[] {
+  switch (alias) {
+    case undefined:
+      return [...args];
+    case 'multiprocess': {
+      const [max, timeout, ...rest] = args;
+      const isNumber = (s: string | undefined) => s !== undefined && /^\d+(\.\d+)?$/.test(s);
+      if (isNumber(max) && isNumber(timeout)) {
+        return ['run', '--jobs', max as string, '--timeout', timeout as string, ...rest];
+      }
+      if (isNumber(max)) return ['run', '--jobs', max as string, ...(timeout ? [timeout] : []), ...rest];
+      return ['run', ...args];
+    }
+    default:
+      return [alias, ...args];
+  }
+}

@@ -1,0 +1,130 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import {
+  exitCodeFor,
+  groupedOutput,
+  inCommandOrder,
+  joblog,
+  readCommandLines,
+  runCommands,
+  runJsonLines,
+  runSummaryLine,
+  type RunReporter,
+  type TagMode,
+} from '../../index.js';
+import { handleInterrupts } from '../interrupt.js';
+import { positiveInteger, secondsToMs } from '../options.js';
+import type { CliContext } from '../context.js';
+import { UsageError } from '../../usage-error.js';
+
+interface RunArgs {
+  file?: string;
+  jobs?: number;
+  timeout: number;
+  'kill-after': number;
+  json: boolean;
+  joblog?: string;
+  tag?: TagMode;
+  'keep-order': boolean;
+}
+
+export function runCommand(context: CliContext) {
+  return {
+    command: 'run [file]',
+    aliases: ['multiprocess'],
+    describe: 'Run shell commands, one a line, on this machine: a pool with deadlines',
+    builder: (y: Argv) =>
+      y
+        .positional('file', {
+          type: 'string',
+          describe: 'File of commands, one a line; - or none for standard input',
+        })
+        .option('jobs', {
+          alias: 'j',
+          type: 'number',
+          describe: 'At most this many commands at once [default: number of CPUs]',
+        })
+        .option('timeout', {
+          alias: 't',
+          type: 'number',
+          default: 0,
+          describe: 'Seconds each command may run before its whole process tree is stopped; 0: none',
+        })
+        .option('kill-after', {
+          type: 'number',
+          default: 2,
+          describe: 'Seconds between TERM and KILL when stopping a command',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'One JSON object a line per command, nothing else on stdout',
+        })
+        .option('joblog', { type: 'string', describe: "Write GNU parallel's joblog TSV to FILE" })
+        .option('tag', {
+          choices: ['number', 'command', 'none'] as const,
+          describe: 'Prefix output lines with the command number or text [default: number when -j > 1]',
+        })
+        .option('keep-order', {
+          alias: 'k',
+          type: 'boolean',
+          default: false,
+          describe: 'Print results in the order of the commands, not as they end',
+        })
+        .example('$0 run -j 8 -t 60 cmds.txt', '8 at once, each stopped after 60 s')
+        .example("printf 'sleep 1\\nexit 3\\n' | $0 run --json", 'one JSON line per command')
+        .example('multiprocess 4 30 < cmds.txt', "LWT's form: 4 at once, 30 s each"),
+    handler: async (args: ArgumentsCamelCase<RunArgs>) => {
+      const jobs =
+        args.jobs === undefined ? availableParallelism() : positiveInteger(args.jobs, '--jobs');
+      const timeoutMs = secondsToMs(args.timeout, '--timeout');
+      const killAfterMs = secondsToMs(args['kill-after'], '--kill-after');
+      const input = await openCommands(args.file, context.stdin);
+      const streams = { stdout: context.stdout, stderr: context.stderr };
+
+      const reporters: RunReporter[] = [];
+      const tag: TagMode = args.tag ?? (jobs > 1 ? 'number' : 'none');
+      const output = args.json ? runJsonLines(streams.stdout) : groupedOutput(streams, tag);
+      reporters.push(args['keep-order'] ? inCommandOrder(output) : output);
+      if (args.joblog) reporters.push(joblog(args.joblog));
+      reporters.push(runSummaryLine(streams.stderr));
+
+      const interrupts = handleInterrupts(context.stderr);
+      try {
+        // Stop reading the list too, so that a stop does not wait for more input.
+        interrupts.stopper.signal.addEventListener('abort', () => input.destroy());
+        const summary = await runCommands(readCommandLines(input), {
+          jobs,
+          timeoutMs,
+          killAfterMs,
+          stopper: interrupts.stopper,
+          reporters,
+        });
+        context.setExitCode(
+          exitCodeFor(
+            summary.results.map((r) => r.outcome),
+            { interruptedBy: interrupts.by() },
+          ),
+        );
+      } finally {
+        interrupts.dispose();
+        input.destroy();
+      }
+    },
+  };
+}
+
+async function openCommands(file: string | undefined, stdin: Readable): Promise<Readable> {
+  if (file === undefined || file === '-') return stdin;
+  let info;
+  try {
+    info = await stat(file);
+  } catch {
+    throw new UsageError(`cannot read the command file: no such file`, { file });
+  }
+  if (!info.isFile()) throw new UsageError(`the command file is not a regular file`, { file });
+  return createReadStream(file);
+}

@@ -1,0 +1,8 @@
+/**
+ * lwt's library API. The CLI uses only what is exported here.
+ */
+export * from './outcome/index.js';
+export * from './pool/index.js';
+export * from './run/index.js';
+export * from './report/index.js';
+export * from "./usage-error.js";

@@ -1,0 +1,3 @@
+export * from './outcome.js';
+export * from './decode.js';
+export * from './exit-code.js';
