@@ -15,7 +15,8 @@ export class UsageError extends Error {
   /** "hosts:3: bad range ..." or the bare message. */
   format(): string {
     if (!this.where) return this.message;
-    const at = this.where.line === undefined ? this.where.file : `${this.where.file}:${this.where.line}`;
+    const at =
+      this.where.line === undefined ? this.where.file : `${this.where.file}:${this.where.line}`;
     return `${at}: ${this.message}`;
   }
 }

@@ -8,11 +8,14 @@ export function translateAlias(alias: string | undefined, args: readonly string[
       return [...args];
     case 'multiprocess': {
       const [max, timeout, ...rest] = args;
-      const isNumber = (s: string | undefined) => s !== undefined && /^\d+(\.\d+)?$/.test(s);
+      // Negative numbers too, so that `multiprocess 4 -1` is refused as a bad timeout rather
+      // than read as a file named "-1".
+      const isNumber = (s: string | undefined) => s !== undefined && /^-?\d+(\.\d+)?$/.test(s);
       if (isNumber(max) && isNumber(timeout)) {
         return ['run', '--jobs', max as string, '--timeout', timeout as string, ...rest];
       }
-      if (isNumber(max)) return ['run', '--jobs', max as string, ...(timeout ? [timeout] : []), ...rest];
+      if (isNumber(max))
+        return ['run', '--jobs', max as string, ...(timeout ? [timeout] : []), ...rest];
       return ['run', ...args];
     }
     default:

@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { ExitCode } from '../outcome/exit-code.js';
+import { execCommand } from './commands/exec.js';
 import { runCommand } from './commands/run.js';
 import type { CliContext } from './context.js';
 import { describeCliError } from './describe-error.js';
@@ -14,11 +15,15 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   const withExit: CliContext = { ...context, setExitCode: (code) => (exitCode = code) };
   const parser = yargs()
     .scriptName('lwt')
-    .usage('$0 <command> [options]\n\nRun commands and move files across a fleet of hosts over SSH.')
+    .usage(
+      '$0 <command> [options]\n\nRun commands and move files across a fleet of hosts over SSH.',
+    )
+    .command(execCommand(withExit))
     .command(runCommand(withExit))
-    .demandCommand(1, 'name a command: lwt run, ... (lwt --help lists them)')
+    .demandCommand(1, 'name a command: lwt exec, lwt run, ... (lwt --help lists them)')
     .strict()
     .env('LWT')
+    .example('$0 exec -- uptime', 'uptime on every host in ./hosts')
     .example('$0 run -j 8 -t 60 cmds.txt', 'a local pool: 8 at once, 60 s each')
     .epilogue(
       'Exit codes: 0 all ok, 1 a command failed, 2 usage error, 3 a timeout, 4 a host unreachable, 130 Ctrl-C.',

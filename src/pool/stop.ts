@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * How a run is asked to stop. The first request is graceful (stop starting work, TERM what
  * runs, KILL after the grace period); a second request, or `force`, kills at once. Ctrl-C
@@ -6,6 +8,11 @@
 export class Stopper {
   readonly #graceful = new AbortController();
   readonly #force = new AbortController();
+
+  constructor() {
+    // Every running command listens on these; hundreds of hosts at once is normal, not a leak.
+    setMaxListeners(0, this.#graceful.signal, this.#force.signal);
+  }
 
   /** Aborted on the first stop request. */
   get signal(): AbortSignal {

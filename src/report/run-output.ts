@@ -11,8 +11,10 @@ export function groupedOutput(streams: OutputStreams, tag: TagMode): RunReporter
   return {
     onCommandEnd(result: CommandResult) {
       const prefix = tagFor(result, tag);
-      const out = prefix === '' ? withFinalNewline(result.stdout) : prefixLines(result.stdout, prefix);
-      const err = prefix === '' ? withFinalNewline(result.stderr) : prefixLines(result.stderr, prefix);
+      const out =
+        prefix === '' ? withFinalNewline(result.stdout) : prefixLines(result.stdout, prefix);
+      const err =
+        prefix === '' ? withFinalNewline(result.stderr) : prefixLines(result.stderr, prefix);
       if (out) streams.stdout.write(out);
       if (err) streams.stderr.write(err);
     },

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
@@ -22,9 +21,11 @@ import { UsageError } from '../../usage-error.js';
 
 interface RunArgs {
   file?: string;
-  jobs?: number;
-  timeout: number;
-  'kill-after': number;
+  // Numbers are left untyped for yargs so that a bad value reaches our check as the user typed
+  // it ("got 'abc'") instead of as NaN.
+  jobs?: unknown;
+  timeout: unknown;
+  'kill-after': unknown;
   json: boolean;
   joblog?: string;
   tag?: TagMode;
@@ -44,17 +45,15 @@ export function runCommand(context: CliContext) {
         })
         .option('jobs', {
           alias: 'j',
-          type: 'number',
           describe: 'At most this many commands at once [default: number of CPUs]',
         })
         .option('timeout', {
           alias: 't',
-          type: 'number',
           default: 0,
-          describe: 'Seconds each command may run before its whole process tree is stopped; 0: none',
+          describe:
+            'Seconds each command may run before its whole process tree is stopped; 0: none',
         })
         .option('kill-after', {
-          type: 'number',
           default: 2,
           describe: 'Seconds between TERM and KILL when stopping a command',
         })
@@ -63,10 +62,14 @@ export function runCommand(context: CliContext) {
           default: false,
           describe: 'One JSON object a line per command, nothing else on stdout',
         })
-        .option('joblog', { type: 'string', describe: "Write GNU parallel's joblog TSV to FILE" })
+        .option('joblog', {
+          type: 'string',
+          describe: "Write GNU parallel's joblog TSV to FILE",
+        })
         .option('tag', {
           choices: ['number', 'command', 'none'] as const,
-          describe: 'Prefix output lines with the command number or text [default: number when -j > 1]',
+          describe:
+            'Prefix output lines with the command number or text [default: number when -j > 1]',
         })
         .option('keep-order', {
           alias: 'k',
@@ -79,9 +82,12 @@ export function runCommand(context: CliContext) {
         .example('multiprocess 4 30 < cmds.txt', "LWT's form: 4 at once, 30 s each"),
     handler: async (args: ArgumentsCamelCase<RunArgs>) => {
       const jobs =
-        args.jobs === undefined ? availableParallelism() : positiveInteger(args.jobs, '--jobs');
-      const timeoutMs = secondsToMs(args.timeout, '--timeout');
-      const killAfterMs = secondsToMs(args['kill-after'], '--kill-after');
+        args.jobs === undefined
+          ? availableParallelism()
+          : positiveInteger(given(args.jobs, '--jobs'), '--jobs');
+      const timeoutMs = secondsToMs(given(args.timeout, '--timeout'), '--timeout');
+      const killAfterMs = secondsToMs(given(args['kill-after'], '--kill-after'), '--kill-after');
+      if (args.joblog !== undefined) given(args.joblog, '--joblog');
       const input = await openCommands(args.file, context.stdin);
       const streams = { stdout: context.stdout, stderr: context.stderr };
 
@@ -117,14 +123,26 @@ export function runCommand(context: CliContext) {
   };
 }
 
+/** A flag given without its value arrives as `true` or ''; refuse it rather than read 1 or 0. */
+function given(value: unknown, name: string): unknown {
+  if (typeof value === 'boolean' || value === '') throw new UsageError(`${name} needs a value`);
+  return value;
+}
+
+/** The command list; opened here, before anything runs, so that a bad FILE is a usage error. */
 async function openCommands(file: string | undefined, stdin: Readable): Promise<Readable> {
   if (file === undefined || file === '-') return stdin;
-  let info;
+  let handle;
   try {
-    info = await stat(file);
-  } catch {
-    throw new UsageError(`cannot read the command file: no such file`, { file });
+    handle = await open(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code;
+    throw new UsageError(`cannot read the command file: ${why ?? String(error)}`, { file });
   }
-  if (!info.isFile()) throw new UsageError(`the command file is not a regular file`, { file });
-  return createReadStream(file);
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new UsageError(`the command file is not a regular file`, { file });
+  }
+  return handle.createReadStream();
 }

@@ -1,0 +1,138 @@
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import {
+  exec,
+  exitCodeFor,
+  fleetGather,
+  fleetJsonLines,
+  fleetLines,
+  fleetOutdir,
+  fleetProgress,
+  fleetSummary,
+  LiveLine,
+  maxRemoteExitCode,
+  type FleetReporter,
+} from '../../index.js';
+import { UsageError } from '../../usage-error.js';
+import type { CliContext } from '../context.js';
+import { addFleetOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
+import { handleInterrupts } from '../interrupt.js';
+import { secondsToMs } from '../options.js';
+import { readAllStdin } from '../stdin.js';
+
+interface ExecArgs extends FleetArgs {
+  command?: string[];
+  timeout: number;
+  'kill-after': number;
+  gather: boolean;
+  outdir?: string;
+  json: boolean;
+  'max-rc': boolean;
+  stdin: boolean;
+}
+
+export function execCommand(context: CliContext) {
+  return {
+    command: 'exec [command..]',
+    aliases: ['execute-all'],
+    describe: 'Run a command on every host over SSH',
+    builder: (y: Argv) =>
+      addFleetOptions(y)
+        .positional('command', { type: 'string', array: true, describe: 'The command (after --)' })
+        .option('timeout', {
+          alias: 't',
+          type: 'number',
+          default: 0,
+          describe:
+            'Seconds the command may run on a host before its whole remote tree is stopped; 0: none',
+        })
+        .option('kill-after', {
+          type: 'number',
+          default: 2,
+          describe: 'Seconds between TERM and KILL of the remote tree',
+        })
+        .option('gather', {
+          alias: 'b',
+          type: 'boolean',
+          default: false,
+          describe: 'At the end, print each distinct output once under its folded host list',
+        })
+        .option('outdir', {
+          alias: 'o',
+          type: 'string',
+          describe: 'Write DIR/<host>.out, .err, .status',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'One JSON object a line per host, nothing else on stdout',
+        })
+        .option('max-rc', {
+          type: 'boolean',
+          default: false,
+          describe: 'Exit with the largest remote exit code (255 if a host did not finish)',
+        })
+        .option('stdin', {
+          type: 'boolean',
+          default: true,
+          describe: 'Send our standard input to every host when it is not a terminal',
+        })
+        .example('$0 exec -- uptime', 'every host in ./hosts')
+        .example("$0 exec -w 'web[01-20]' -t 30 -b -- 'df -h /'", 'gathered output, 30 s each')
+        .example("$0 exec -g db --json -- 'systemctl is-active postgresql'", 'JSON lines')
+        .example("execute-all 'uptime'", "LWT's name"),
+    handler: async (args: ArgumentsCamelCase<ExecArgs>) => {
+      const words = [...(args.command ?? []), ...args._.slice(1).map(String)];
+      const command = words.join(' ');
+      if (command.trim() === '') {
+        throw new UsageError("no command given: lwt exec [options] -- 'uptime'");
+      }
+      if (args.gather && args.json)
+        throw new UsageError('--gather and --json do not go together: pick one');
+      const timeoutMs = secondsToMs(args.timeout, '--timeout');
+      const killAfterMs = secondsToMs(args['kill-after'], '--kill-after');
+      const fleet = await loadFleet(args, context);
+      const stdin = args.stdin ? await readAllStdin(context.stdin) : undefined;
+
+      const streams = { stdout: context.stdout, stderr: context.stderr };
+      const onTerminal = (context.stderr as { isTTY?: boolean }).isTTY === true;
+      const live = onTerminal ? new LiveLine(context.stderr) : undefined;
+      const reporters: FleetReporter[] = [];
+      if (live) reporters.push(fleetProgress(live, fleet.hosts.length));
+      if (args.json) reporters.push(fleetJsonLines(streams.stdout));
+      else if (args.gather) reporters.push(fleetGather(streams));
+      else if (!args.outdir) reporters.push(fleetLines(streams, live));
+      if (args.json || args.gather || args.outdir) {
+        // Notes still reach the user when output lines are not printed as they come.
+        reporters.push({ onNote: (m) => streams.stderr.write(`lwt: ${m}\n`) });
+      }
+      if (args.outdir) reporters.push(fleetOutdir(args.outdir));
+      reporters.push(fleetSummary(streams.stderr));
+
+      const interrupts = handleInterrupts(context.stderr);
+      try {
+        const result = await exec(fleet.hosts, command, {
+          parallel: fleet.parallel,
+          timeoutMs,
+          connectTimeoutMs: fleet.connectTimeoutMs,
+          killAfterMs,
+          stdin,
+          config: fleet.sshConfig,
+          user: args.l,
+          identityFiles: args.i,
+          hostKeyPolicy: args['host-key-check'],
+          stopper: interrupts.stopper,
+          reporters,
+        });
+        const outcomes = result.results.map((r) => r.outcome);
+        const by = interrupts.by();
+        context.setExitCode(
+          args['max-rc'] && !by
+            ? maxRemoteExitCode(outcomes)
+            : exitCodeFor(outcomes, { interruptedBy: by }),
+        );
+      } finally {
+        interrupts.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import {
+  loadHostsFile,
+  loadSshConfig,
+  selectHosts,
+  type HostEntry,
+  type ParsedSshConfig,
+} from '../hosts/index.js';
+import type { HostKeyPolicy } from '../transport/ssh2/host-key.js';
+import { UsageError } from '../usage-error.js';
+import type { CliContext } from './context.js';
+import { positiveInteger, secondsToMs } from './options.js';
+
+/** The options every fleet command shares: which hosts, how to reach them, how many at once. */
+export interface FleetArgs {
+  'hosts-file'?: string;
+  w?: string;
+  g?: string[];
+  x?: string;
+  F?: string;
+  i?: string[];
+  l?: string;
+  parallel: number;
+  'connect-timeout': number;
+  'host-key-check': HostKeyPolicy;
+}
+
+export function addFleetOptions<T>(y: Argv<T>) {
+  return y
+    .option('hosts-file', {
+      alias: 'H',
+      type: 'string',
+      describe: 'Hosts file [default: $LWT_HOSTS, else ./hosts]',
+    })
+    .option('w', { type: 'string', describe: 'Hosts to use instead of the file: web[01-05],db1' })
+    .option('g', { type: 'string', array: true, describe: 'Only hosts with this tag (repeatable)' })
+    .option('x', { type: 'string', describe: 'Exclude these hosts: web[03-04]' })
+    .option('F', {
+      type: 'string',
+      describe: 'ssh config file, as ssh -F [default: ~/.ssh/config]',
+    })
+    .option('i', {
+      type: 'string',
+      array: true,
+      describe: 'Identity (private key) file, as ssh -i',
+    })
+    .option('l', { type: 'string', describe: 'Log in as this user, as ssh -l' })
+    .option('parallel', { alias: 'p', type: 'number', default: 64, describe: 'Hosts at once' })
+    .option('connect-timeout', {
+      type: 'number',
+      default: 10,
+      describe: 'Seconds for TCP, key exchange and authentication',
+    })
+    .option('host-key-check', {
+      choices: ['accept-new', 'yes', 'no'] as const,
+      default: 'accept-new' as HostKeyPolicy,
+      describe: 'Unknown host keys: remember (accept-new), refuse (yes), or skip checks (no)',
+    })
+    .group(
+      ['hosts-file', 'w', 'g', 'x', 'F', 'i', 'l', 'parallel', 'connect-timeout', 'host-key-check'],
+      'Hosts and SSH:',
+    );
+}
+
+export interface Fleet {
+  readonly hosts: HostEntry[];
+  readonly sshConfig?: ParsedSshConfig;
+  readonly parallel: number;
+  readonly connectTimeoutMs: number;
+}
+
+/** Reads the hosts file (unless -w names the hosts), applies -g/-x, loads the ssh config. */
+export async function loadFleet(args: FleetArgs, context: CliContext): Promise<Fleet> {
+  const parallel = positiveInteger(args.parallel, '--parallel');
+  const connectTimeoutMs = secondsToMs(args['connect-timeout'], '--connect-timeout');
+  if (connectTimeoutMs === 0) throw new UsageError('--connect-timeout must be more than 0 seconds');
+  const file = args['hosts-file'] ?? (context.env.LWT_HOSTS || undefined) ?? 'hosts';
+  let entries: HostEntry[] | undefined;
+  if (args.w === undefined || args['hosts-file'] !== undefined || existsSync(file)) {
+    // -w alone does not need a file, but uses one when there is one for the attributes.
+    entries = args.w !== undefined && !existsSync(file) ? undefined : await loadHostsFile(file);
+  }
+  const hosts = selectHosts(entries, { list: args.w, tags: args.g, exclude: args.x });
+  const sshConfig = await loadSshConfig(args.F);
+  return { hosts, sshConfig, parallel, connectTimeoutMs };
+}

@@ -1,0 +1,87 @@
+import { loadSshConfig, type HostEntry } from '../hosts/index.js';
+import type { Stopper } from '../pool/stop.js';
+import { Ssh2Transport } from '../transport/ssh2/ssh2-transport.js';
+import type { HostKeyPolicy } from '../transport/ssh2/host-key.js';
+import type { Transport } from '../transport/transport.js';
+import type { FleetReporter, FleetResult } from './events.js';
+import { LineSplitter } from './line-splitter.js';
+import { runOnHosts } from './run-on-hosts.js';
+import { resolveTargets, type SshOptions } from './targets.js';
+
+export interface ExecOptions extends SshOptions {
+  /** Hosts at once (pssh -p); default 64. */
+  readonly parallel?: number;
+  /** Deadline for the command on each host once connected, in ms; 0 or none for no deadline. */
+  readonly timeoutMs?: number;
+  /** Deadline for TCP, key exchange and auth, in ms; default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** Grace between TERM and KILL of a remote tree; default 2 s. */
+  readonly killAfterMs?: number;
+  /** Sent to every host's command as its standard input (pssh -I). */
+  readonly stdin?: Buffer;
+  readonly hostKeyPolicy?: HostKeyPolicy;
+  readonly stopper?: Stopper;
+  readonly reporters?: readonly FleetReporter[];
+  /** Another way to reach hosts (a fake in tests); the caller closes it. Default: ssh2. */
+  readonly transport?: Transport;
+}
+
+/**
+ * Runs `command` on every host: the library behind `lwt exec`. Resolves with every host's
+ * result (never rejects for what a host did); throws only on bad arguments.
+ */
+export async function exec(
+  hosts: readonly HostEntry[],
+  command: string,
+  options: ExecOptions = {},
+): Promise<FleetResult> {
+  const parallel = options.parallel ?? 64;
+  if (!Number.isInteger(parallel) || parallel < 1)
+    throw new RangeError(`parallel must be >= 1, got ${parallel}`);
+  if (command.trim() === '') throw new RangeError('the command is empty');
+  const reporters = options.reporters ?? [];
+  const config = options.config ?? (await loadSshConfig(undefined));
+  const targets = resolveTargets(hosts, { ...options, config });
+  const transport =
+    options.transport ??
+    new Ssh2Transport({
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      hostKeyPolicy: options.hostKeyPolicy ?? 'accept-new',
+      agentSocket: process.env.SSH_AUTH_SOCK || undefined,
+      keepaliveIntervalMs: 5_000,
+      keepaliveCountMax: 3,
+      signal: options.stopper?.signal,
+      onNote: (message) => reporters.forEach((r) => r.onNote?.(message)),
+    });
+  try {
+    return await runOnHosts(
+      targets,
+      { parallel, stopper: options.stopper, reporters },
+      (target, host) => {
+        const out = new LineSplitter((line) =>
+          reporters.forEach((r) => r.onOutput?.(host, 'stdout', line)),
+        );
+        const err = new LineSplitter((line) =>
+          reporters.forEach((r) => r.onOutput?.(host, 'stderr', line)),
+        );
+        return transport
+          .run(target, {
+            command,
+            stdin: options.stdin,
+            timeoutMs: options.timeoutMs ?? 0,
+            killAfterMs: options.killAfterMs ?? 2_000,
+            signal: options.stopper?.signal,
+            forceSignal: options.stopper?.forceSignal,
+            onStdout: (chunk) => out.push(chunk),
+            onStderr: (chunk) => err.push(chunk),
+          })
+          .finally(() => {
+            out.flush();
+            err.flush();
+          });
+      },
+    );
+  } finally {
+    if (!options.transport) await transport.close();
+  }
+}

@@ -1,0 +1,185 @@
+import { Client, type AnyAuthMethod, type ConnectConfig } from 'ssh2';
+import type { Duplex } from 'node:stream';
+import type { SshSettings } from '../../hosts/index.js';
+import type { Outcome } from '../../outcome/outcome.js';
+import { classifyConnectError, type Ssh2Error } from './classify-error.js';
+import { decideHostKey, type HostKeyPolicy } from './host-key.js';
+import { loadIdentities } from './identities.js';
+
+export interface ConnectOptions {
+  /** Bounds TCP, key exchange and authentication of the whole hop chain. */
+  readonly connectTimeoutMs: number;
+  readonly hostKeyPolicy: HostKeyPolicy;
+  /** SSH_AUTH_SOCK, when there is an agent. */
+  readonly agentSocket?: string;
+  /** Keepalive: a silent host is dropped after interval x count (ssh2 has none by default). */
+  readonly keepaliveIntervalMs: number;
+  readonly keepaliveCountMax: number;
+  readonly signal?: AbortSignal;
+  /** Notes for the user (a remembered host key, an unreadable identity). */
+  readonly onNote?: (message: string) => void;
+}
+
+export type ConnectResult =
+  | { readonly ok: true; readonly client: Client; readonly hops: readonly Client[] }
+  | { readonly ok: false; readonly outcome: Outcome };
+
+/**
+ * Connects and authenticates to a host, through its ProxyJump hops when it has any, within
+ * one deadline. Always resolves; a failure is an outcome that says where it broke.
+ */
+export async function connectSsh(
+  settings: SshSettings,
+  options: ConnectOptions,
+): Promise<ConnectResult> {
+  const clients: Client[] = [];
+  const destroyAll = () => clients.forEach((c) => c.destroy());
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<ConnectResult>((resolve) => {
+    timer = setTimeout(() => {
+      destroyAll();
+      resolve({
+        ok: false,
+        outcome: { kind: 'timeout', phase: 'connect', afterMs: options.connectTimeoutMs },
+      });
+    }, options.connectTimeoutMs);
+  });
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<ConnectResult>((resolve) => {
+    onAbort = () => {
+      destroyAll();
+      resolve({ ok: false, outcome: { kind: 'canceled' } });
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  const chain = (async (): Promise<ConnectResult> => {
+    let sock: Duplex | undefined;
+    for (const hop of [...settings.proxyJump, settings]) {
+      const client = new Client();
+      clients.push(client);
+      const result = await connectHop(client, hop, sock, options);
+      if (!result.ok) {
+        destroyAll();
+        return result;
+      }
+      if (hop === settings) return { ok: true, client, hops: clients.slice(0, -1) };
+      const next =
+        clients.length < settings.proxyJump.length ? settings.proxyJump[clients.length] : settings;
+      const forwarded = await forwardTo(client, next ?? settings);
+      if (!forwarded.ok) {
+        destroyAll();
+        return forwarded;
+      }
+      sock = forwarded.stream;
+    }
+    throw new Error('unreachable: the hop loop always returns');
+  })();
+  try {
+    return await Promise.race([chain, deadline, aborted]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function connectHop(
+  client: Client,
+  settings: SshSettings,
+  sock: Duplex | undefined,
+  options: ConnectOptions,
+): Promise<ConnectResult> {
+  return new Promise((resolve) => {
+    let hostKeyRejection: string | undefined;
+    const settle = (result: ConnectResult) => {
+      client.removeAllListeners('ready');
+      resolve(result);
+    };
+    client.once('ready', () => settle({ ok: true, client, hops: [] }));
+    client.on('error', (error: Ssh2Error) => {
+      // Errors after 'ready' belong to whoever uses the connection; they watch 'close'.
+      if (error.level === 'agent') return; // An unusable agent is not fatal: keys may follow.
+      settle({ ok: false, outcome: classifyConnectError(error, hostKeyRejection) });
+    });
+    client.once('close', () =>
+      settle({
+        ok: false,
+        outcome: {
+          kind: 'unreachable',
+          stage: 'reset',
+          message: 'connection closed during the handshake',
+        },
+      }),
+    );
+    void buildConfig(settings, sock, options, (reason) => (hostKeyRejection = reason)).then(
+      (config) => client.connect(config),
+      (error: Error) => settle({ ok: false, outcome: classifyConnectError(error) }),
+    );
+  });
+}
+
+async function buildConfig(
+  settings: SshSettings,
+  sock: Duplex | undefined,
+  options: ConnectOptions,
+  onReject: (reason: string) => void,
+): Promise<ConnectConfig> {
+  const identities = await loadIdentities(settings.identityFiles, options.onNote);
+  const useAgent = options.agentSocket !== undefined && !settings.identitiesOnly;
+  const config: ConnectConfig = {
+    host: settings.hostname,
+    port: settings.port,
+    username: settings.user,
+    sock,
+    // Our own deadline covers the chain; ssh2's would fire per hop with a vaguer error.
+    readyTimeout: options.connectTimeoutMs + 1000,
+    keepaliveInterval: settings.serverAliveIntervalMs ?? options.keepaliveIntervalMs,
+    keepaliveCountMax: settings.serverAliveCountMax ?? options.keepaliveCountMax,
+    agent: useAgent ? options.agentSocket : undefined,
+    hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+      decideHostKey(settings, key, options.hostKeyPolicy).then(
+        (decision) => {
+          if (decision.added) options.onNote?.(decision.added);
+          if (!decision.accept) onReject(decision.reason ?? 'host key refused');
+          verify(decision.accept);
+        },
+        (error: Error) => {
+          onReject(`could not check the host key: ${error.message}`);
+          verify(false);
+        },
+      );
+    },
+  };
+  // Offer the agent first, then each identity in order, as OpenSSH does.
+  const queue: AnyAuthMethod[] = [];
+  if (useAgent && options.agentSocket) {
+    queue.push({ type: 'agent', username: settings.user, agent: options.agentSocket });
+  }
+  for (const identity of identities) {
+    queue.push({ type: 'publickey', username: settings.user, key: identity.key });
+  }
+  // ssh2 takes `false` as "no more methods"; its typings leave that value out.
+  const noMore = false as unknown as AnyAuthMethod;
+  config.authHandler = (_methodsLeft, _partial, next) => next(queue.shift() ?? noMore);
+  return config;
+}
+
+function forwardTo(
+  client: Client,
+  next: SshSettings,
+): Promise<{ ok: true; stream: Duplex } | { ok: false; outcome: Outcome }> {
+  return new Promise((resolve) => {
+    client.forwardOut('127.0.0.1', 0, next.hostname, next.port, (error, stream) => {
+      if (error) {
+        resolve({
+          ok: false,
+          outcome: {
+            kind: 'unreachable',
+            stage: 'refused',
+            message: `jump host could not open a channel to ${next.hostname}:${next.port}: ${error.message}`,
+          },
+        });
+      } else resolve({ ok: true, stream });
+    });
+  });
+}
