@@ -1,5 +1,6 @@
 import { resolveSshSettings, type HostEntry, type ParsedSshConfig } from '../hosts/index.js';
 import type { RemoteTarget } from '../transport/transport.js';
+import { UsageError } from '../usage-error.js';
 
 /** How hosts are reached, as ssh's flags and ~/.ssh/config say. */
 export interface SshOptions {
@@ -13,13 +14,18 @@ export interface SshOptions {
 
 /** Each entry with the settings OpenSSH would use for it, and its home as the working folder. */
 export function resolveTargets(entries: readonly HostEntry[], ssh: SshOptions): RemoteTarget[] {
-  return entries.map((entry) => ({
-    name: entry.name,
-    home: entry.home,
-    settings: resolveSshSettings(entry, {
+  return entries.map((entry) => {
+    const settings = resolveSshSettings(entry, {
       config: ssh.config,
       user: ssh.user,
       identityFiles: ssh.identityFiles,
-    }),
-  }));
+    });
+    if (settings.proxyCommand !== undefined) {
+      // lwt speaks SSH itself and runs no local commands to reach a host.
+      throw new UsageError(
+        `${entry.name}: the ssh config gives it a ProxyCommand, which lwt does not run: use ProxyJump instead`,
+      );
+    }
+    return { name: entry.name, home: entry.home, settings };
+  });
 }

@@ -1,0 +1,11 @@
+export * from './host-entry.js';
+export * from './ranges.js';
+export * from './fold.js';
+export * from './host-spec.js';
+export * from './hosts-file.js';
+export * from './select.js';
+export { loadSshConfig, parseSshConfig, type ParsedSshConfig } from './ssh-config.js';
+export * from './ssh-settings.js';
+export type { StrictHostKeyChecking } from './ssh-config-values.js';
+export * from './key-blob.js';
+export * from './known-hosts.js';
