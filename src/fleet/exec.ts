@@ -1,27 +1,20 @@
 import { loadSshConfig, type HostEntry } from '../hosts/index.js';
-import type { Stopper } from '../pool/stop.js';
-import { Ssh2Transport } from '../transport/ssh2/ssh2-transport.js';
-import type { HostKeyPolicy } from '../transport/ssh2/host-key.js';
 import type { Transport } from '../transport/transport.js';
 import type { FleetReporter, FleetResult } from './events.js';
+import { createSsh2Transport, type ConnectionOptions } from './default-transport.js';
 import { LineSplitter } from './line-splitter.js';
 import { runOnHosts } from './run-on-hosts.js';
 import { resolveTargets, type SshOptions } from './targets.js';
 
-export interface ExecOptions extends SshOptions {
+export interface ExecOptions extends SshOptions, ConnectionOptions {
   /** Hosts at once (pssh -p); default 64. */
   readonly parallel?: number;
   /** Deadline for the command on each host once connected, in ms; 0 or none for no deadline. */
   readonly timeoutMs?: number;
-  /** Deadline for TCP, key exchange and auth, in ms; default 10 s. */
-  readonly connectTimeoutMs?: number;
   /** Grace between TERM and KILL of a remote tree; default 2 s. */
   readonly killAfterMs?: number;
   /** Sent to every host's command as its standard input (pssh -I). */
   readonly stdin?: Buffer;
-  readonly hostKeyPolicy?: HostKeyPolicy;
-  readonly stopper?: Stopper;
-  readonly reporters?: readonly FleetReporter[];
   /** Another way to reach hosts (a fake in tests); the caller closes it. Default: ssh2. */
   readonly transport?: Transport;
 }
@@ -42,17 +35,7 @@ export async function exec(
   const reporters = options.reporters ?? [];
   const config = options.config ?? (await loadSshConfig(undefined));
   const targets = resolveTargets(hosts, { ...options, config });
-  const transport =
-    options.transport ??
-    new Ssh2Transport({
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-      hostKeyPolicy: options.hostKeyPolicy ?? 'accept-new',
-      agentSocket: process.env.SSH_AUTH_SOCK || undefined,
-      keepaliveIntervalMs: 5_000,
-      keepaliveCountMax: 3,
-      signal: options.stopper?.signal,
-      onNote: (message) => reporters.forEach((r) => r.onNote?.(message)),
-    });
+  const transport = options.transport ?? createSsh2Transport(options);
   try {
     return await runOnHosts(
       targets,

@@ -3,3 +3,4 @@ export * from './exec.js';
 export * from './line-splitter.js';
 export * from './run-on-hosts.js';
 export * from './targets.js';
+export * from './default-transport.js';

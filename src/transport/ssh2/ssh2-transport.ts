@@ -1,3 +1,4 @@
+import type { Client } from 'ssh2';
 import type { SshSettings } from '../../hosts/index.js';
 import type { RemoteRunRequest, RemoteRunResult, RemoteTarget, Transport } from '../transport.js';
 import { connectSsh, type ConnectOptions, type ConnectResult } from './connect.js';
@@ -18,21 +19,34 @@ export class Ssh2Transport implements Transport {
 
   constructor(private readonly options: Ssh2TransportOptions) {}
 
-  async run(target: RemoteTarget, request: RemoteRunRequest): Promise<RemoteRunResult> {
+  /**
+   * The host's connection, opened on first use and shared by every later caller (commands,
+   * SFTP, probes). A failure is an outcome, also shared: the host is not tried again.
+   */
+  connection(target: RemoteTarget): Promise<ConnectResult> {
     const key = connectionKey(target.settings);
     let pending = this.#connections.get(key);
     if (!pending) {
       pending = connectSsh(target.settings, { ...this.options, signal: this.options.signal });
       this.#connections.set(key, pending);
     }
-    const connection = await pending;
+    return pending;
+  }
+
+  /** Drops a connection found dead or wedged, so that the next use reconnects. */
+  discard(target: RemoteTarget, client: Client): void {
+    const key = connectionKey(target.settings);
+    void this.#connections.get(key)?.then((c) => {
+      if (c.ok && c.client === client) this.#connections.delete(key);
+    });
+    client.destroy();
+  }
+
+  async run(target: RemoteTarget, request: RemoteRunRequest): Promise<RemoteRunResult> {
+    const connection = await this.connection(target);
     if (!connection.ok) return { outcome: connection.outcome, stdout: '', stderr: '' };
     const { broken, ...result } = await execRemote(connection.client, target.home, request);
-    if (broken) {
-      // Forget it so the next command reconnects instead of failing on a dead socket.
-      this.#connections.delete(key);
-      connection.client.destroy();
-    }
+    if (broken) this.discard(target, connection.client);
     return result;
   }
 
