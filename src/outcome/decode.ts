@@ -1,9 +1,11 @@
 import { constants } from 'node:os';
 import type { Outcome } from './outcome.js';
 
-const signalNames = new Map<number, string>(
-  Object.entries(constants.signals).map(([name, num]) => [num, name]),
-);
+// The first name of each number wins: os.constants.signals lists SIGABRT before its alias SIGIOT
+// and SIGIO before SIGPOLL, and the first is the name Node gives a child's exit signal.
+const signalNames = new Map<number, string>();
+for (const [name, num] of Object.entries(constants.signals))
+  if (!signalNames.has(num)) signalNames.set(num, name);
 
 /** The name of a signal number on this platform ("SIGSEGV"), or "SIG<n>" when it has none. */
 export function signalName(signal: number): string {

@@ -32,7 +32,10 @@ const PIPE_GRACE_MS = 500;
  * output, and stops the whole tree (not just the shell) on timeout or stop. Always resolves
  * with exactly one outcome; never rejects for anything the command does.
  */
-export function runLocalCommand(command: string, options: LocalRunOptions): Promise<LocalRunResult> {
+export function runLocalCommand(
+  command: string,
+  options: LocalRunOptions,
+): Promise<LocalRunResult> {
   const startedAt = new Date();
   const started = performance.now();
   return new Promise((resolve) => {
@@ -80,7 +83,8 @@ export function runLocalCommand(command: string, options: LocalRunOptions): Prom
     const timeoutTimer =
       options.timeoutMs && options.timeoutMs > 0
         ? setTimeout(
-            () => stopTree({ kind: 'timeout', phase: 'run', afterMs: options.timeoutMs ?? 0 }, false),
+            () =>
+              stopTree({ kind: 'timeout', phase: 'run', afterMs: options.timeoutMs ?? 0 }, false),
             options.timeoutMs,
           )
         : undefined;

@@ -131,7 +131,8 @@ function given(value: unknown, name: string): unknown {
 
 /** The command list; opened here, before anything runs, so that a bad FILE is a usage error. */
 async function openCommands(file: string | undefined, stdin: Readable): Promise<Readable> {
-  if (file === undefined || file === '-') return stdin;
+  // yargs hands a lone "-" to a string positional as '' (and cannot tell it from a real '').
+  if (file === undefined || file === '-' || file === '') return stdin;
   let handle;
   try {
     handle = await open(file, 'r');
