@@ -42,7 +42,7 @@ export async function startDemoFleet(hosts: readonly DemoHost[]): Promise<DemoFl
     '# the demo fleet: aliases resolved through the ssh config beside this file',
   ];
   for (const host of hosts) {
-    const folder = join(dir, 'hosts', host.alias);
+    const folder = join(dir, 'folders', host.alias);
     await mkdir(folder, { recursive: true });
     for (const [name, content] of Object.entries(host.files))
       await writeFile(join(folder, name), content);

@@ -65,9 +65,11 @@ export async function startLocalSshServer(options: LocalSshServerOptions): Promi
     server.once('error', reject);
     server.listen(options.port, options.address, () => resolve());
   });
+  const bound = server.address();
   return {
     address: options.address,
-    port: options.port,
+    // Port 0 asks for any free port: report the one we got.
+    port: typeof bound === 'object' && bound ? bound.port : options.port,
     stop: () =>
       new Promise((resolve) => {
         for (const c of connections) c.end();

@@ -7,7 +7,10 @@ import type { FleetReporter } from './events.js';
 export interface ConnectionOptions {
   /** Deadline for TCP, key exchange and auth, in ms; default 10 s. */
   readonly connectTimeoutMs?: number;
-  /** Unknown host keys: remember (accept-new, the default), refuse (yes), or skip checks (no). */
+  /**
+   * Unknown host keys: remember (accept-new), refuse (yes), or skip checks (no). Default: each
+   * host's StrictHostKeyChecking from the ssh config, else accept-new.
+   */
   readonly hostKeyPolicy?: HostKeyPolicy;
   readonly stopper?: Stopper;
   readonly reporters?: readonly FleetReporter[];
@@ -17,7 +20,7 @@ export interface ConnectionOptions {
 export function createSsh2Transport(options: ConnectionOptions): Ssh2Transport {
   return new Ssh2Transport({
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-    hostKeyPolicy: options.hostKeyPolicy ?? 'accept-new',
+    hostKeyPolicy: options.hostKeyPolicy,
     agentSocket: process.env.SSH_AUTH_SOCK || undefined,
     // ssh2 sends no keepalives by default, and a frozen host then hangs a run forever.
     keepaliveIntervalMs: 5_000,

@@ -1,6 +1,6 @@
 import { loadSshConfig, type HostEntry } from '../hosts/index.js';
 import type { Transport } from '../transport/transport.js';
-import type { FleetReporter, FleetResult } from './events.js';
+import type { FleetResult } from './events.js';
 import { createSsh2Transport, type ConnectionOptions } from './default-transport.js';
 import { LineSplitter } from './line-splitter.js';
 import { runOnHosts } from './run-on-hosts.js';

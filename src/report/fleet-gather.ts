@@ -16,7 +16,7 @@ export function fleetGather(streams: OutputStreams): FleetReporter {
         const first = group[0] as HostResult;
         const status = first.outcome.kind === 'ok' ? '' : ` ${describeOutcome(first.outcome)}`;
         const title = `${names} (${group.length})${status}`;
-        const rule = '-'.repeat(Math.min(Math.max(title.length, 15), 78));
+        const rule = '-'.repeat(15);
         streams.stdout.write(`${rule}\n${title}\n${rule}\n`);
         streams.stdout.write(withFinalNewline(first.stdout));
         if (first.stderr) streams.stdout.write(prefixLines(first.stderr, 'stderr: '));

@@ -9,7 +9,11 @@ import { quoteShellWord } from './shell-quote.js';
  *   to a file named by the run id so that a second channel can kill it too);
  * - a watchdog reads the channel's stdin, on which lwt sends nothing past the command's input;
  *   EOF there means lwt gave up (timeout, Ctrl-C) or the connection died, and the watchdog
- *   stops every process of that session: TERM, then KILL after the grace;
+ *   stops every process of that session: TERM, then KILL after the grace. Once it has begun
+ *   (the .stop file), the script waits for it rather than killing it when the session leader
+ *   dies: the leader is often the first to go, and a watchdog killed then would spare the rest;
+ * - when the command ends by itself the watchdog is killed, and what the command left running
+ *   in the background on purpose (nohup, a daemon) is left alone, as ssh would;
  * - the command's own input is the first N bytes of the channel, copied to a file first, so
  *   its EOF is never confused with the watchdog's;
  * - a command killed by a signal shows as 128+N to the script; it re-raises that signal on
@@ -33,7 +37,8 @@ fi
 if [ -n "$dir" ]; then
   cd "$dir" 2>/dev/null || { echo "lwt: cannot enter $dir on $(hostname)" >&2; exit 126; }
 fi
-members() { ps -o pid= -s "$1" 2>/dev/null; }
+# Live members of session $1; a zombie is dead already, and orphans may wait long for a reaper.
+members() { ps -o stat=,pid= -s "$1" 2>/dev/null | sed -n 's/^[^Z][^ ]* *//p'; }
 stoptree() {
   for p in $(members "$1"); do kill -"$2" "$p" 2>/dev/null; done
   kill -"$2" -- -"$1" 2>/dev/null
@@ -45,17 +50,25 @@ echo "$sid" >"$state"
 (
   trap - TERM
   while IFS= read -r _; do :; done <&5
+  : >"$state.stop"
   stoptree "$sid" TERM
   i=0
-  while [ "$i" -lt "$grace" ] && [ -n "$(members "$sid")" ]; do sleep 1; i=$((i + 1)); done
+  while [ "$i" -lt "$((grace * 5))" ] && [ -n "$(members "$sid")" ]; do
+    # Fifths of a second where sleep takes fractions (GNU, busybox, BSD), else whole seconds.
+    if sleep 0.2 2>/dev/null; then i=$((i + 1)); else sleep 1; i=$((i + 5)); fi
+  done
   stoptree "$sid" KILL
 ) >/dev/null 2>&1 &
 watchdog=$!
 exec 5<&-
 wait "$sid" 2>/dev/null
 status=$?
-kill "$watchdog" 2>/dev/null
-rm -f "$state"
+if [ -e "$state.stop" ]; then
+  wait "$watchdog" 2>/dev/null
+else
+  kill "$watchdog" 2>/dev/null
+fi
+rm -f "$state" "$state.stop"
 if [ "$status" -gt 128 ] && [ "$status" -le 143 ]; then
   ulimit -c 0
   trap - HUP INT QUIT ILL TRAP ABRT BUS FPE USR1 SEGV USR2 PIPE ALRM TERM

@@ -9,7 +9,8 @@ import { loadIdentities } from './identities.js';
 export interface ConnectOptions {
   /** Bounds TCP, key exchange and authentication of the whole hop chain. */
   readonly connectTimeoutMs: number;
-  readonly hostKeyPolicy: HostKeyPolicy;
+  /** Overrides each host's StrictHostKeyChecking; without either, accept-new. */
+  readonly hostKeyPolicy?: HostKeyPolicy;
   /** SSH_AUTH_SOCK, when there is an agent. */
   readonly agentSocket?: string;
   /** Keepalive: a silent host is dropped after interval x count (ssh2 has none by default). */
@@ -137,7 +138,7 @@ async function buildConfig(
     keepaliveCountMax: settings.serverAliveCountMax ?? options.keepaliveCountMax,
     agent: useAgent ? options.agentSocket : undefined,
     hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-      decideHostKey(settings, key, options.hostKeyPolicy).then(
+      decideHostKey(settings, key, options.hostKeyPolicy ?? policyFromConfig(settings)).then(
         (decision) => {
           if (decision.added) options.onNote?.(decision.added);
           if (!decision.accept) onReject(decision.reason ?? 'host key refused');
@@ -182,4 +183,11 @@ function forwardTo(
       } else resolve({ ok: true, stream });
     });
   });
+}
+
+/** StrictHostKeyChecking from the ssh config; `ask` has nobody to ask here, so it refuses. */
+function policyFromConfig(settings: SshSettings): HostKeyPolicy {
+  const value = settings.strictHostKeyChecking;
+  if (value === 'ask') return 'yes';
+  return value ?? 'accept-new';
 }

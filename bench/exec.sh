@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The fleet benchmark: `true` on every host of a real OpenSSH fleet on loopback (one sshd,
+# 127.0.0.2...), under lwt exec, pssh, pdsh and clush, all at OpenSSH's default settings and
+# with as many hosts at once as there are hosts. For each size it prints wall time and client CPU
+# (user+sys of the tool's whole process tree), per host, the sshd's CPU per host, and the ratios.
+# Targets at N=200: lwt client CPU <= 6 ms/host; lwt wall <= 1/3 of clush's.
+#
+#   bench/exec.sh [N...]          default: 10 50 200
+#   BENCH_LWT=path/to/lwt bench/exec.sh    another build of lwt (default: ./bin/lwt)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib/measure.sh
+
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10 50 200)
+
+[ -x /usr/sbin/sshd ] || ensure_tool /usr/sbin/sshd openssh-server
+ensure_tool parallel-ssh pssh
+ensure_tool pdsh pdsh
+ensure_tool clush clustershell
+[ -f dist/testing/index.js ] || npm run build >/dev/null
+
+lwt=${BENCH_LWT:-./bin/lwt}
+tools=()
+# The first line of a command's help names it; without the command, yargs prints the top help.
+if "$lwt" exec --help 2>/dev/null | head -n 1 | grep -q '^lwt exec'; then
+  tools+=(lwt)
+else
+  echo 'lwt exec not built yet: timing the others only'
+fi
+tools+=(pssh pdsh clush)
+
+# The listener's cutime+cstime in ms: the CPU of every connection it has reaped (each session's
+# sshd and the command it ran). CLK_TCK is 100 here: 10 ms steps, fine over many hosts.
+sshd_cpu_ms() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($14 + $15) * 1000 / hz }' \
+    "/proc/$FLEET_SSHD_PID/stat"
+}
+
+# run_tool TOOL N: measures TOOL running `true` on every host of the current fleet.
+run_tool() {
+  local n=$2
+  case $1 in
+    lwt) measure lwt "$lwt" exec -H "$FLEET_HOSTS_FILE" -F "$FLEET_SSH_CONFIG" -p "$n" -- true ;;
+    pssh) measure pssh parallel-ssh -h "$FLEET_ADDRESSES_FILE" -p "$n" -x "-F $FLEET_SSH_CONFIG" true ;;
+    # -S: exit with the largest remote status, so a host that failed shows.
+    pdsh) PDSH_SSH_ARGS_APPEND="-F $FLEET_SSH_CONFIG" measure pdsh \
+      pdsh -S -R ssh -f "$n" -w "^$FLEET_ADDRESSES_FILE" true ;;
+    clush) measure clush clush -S -f "$n" -w "$FLEET_ADDRESSES" -o "-F $FLEET_SSH_CONFIG" true ;;
+  esac
+}
+
+echo "fleet benchmark: one sshd on loopback, 'true' on every host, $(nproc) CPUs;" \
+  "$(ssh -V 2>&1 | cut -d, -f1), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for n in "${sizes[@]}"; do
+  coproc FLEET { exec node bench/lib/fleet.mjs "$n"; }
+  fleet_in=${FLEET[1]}
+  while IFS= read -r line <&"${FLEET[0]}"; do
+    case $line in
+      FLEET_READY=1) break ;;
+      FLEET_[A-Z_]*=*) eval "$line" ;; # Our own helper's output, quoted for the shell.
+    esac
+  done
+  [ -n "${FLEET_SSH_CONFIG:-}" ] || { echo "the fleet of $n did not start" >&2; exit 1; }
+
+  declare -A wall=() cpu=() server=() rc=()
+  for tool in "${tools[@]}"; do
+    before=$(sshd_cpu_ms)
+    run_tool "$tool" "$n"
+    wall[$tool]=$WALL cpu[$tool]=$CPU rc[$tool]=$RC
+    server[$tool]=$(awk -v a="$(sshd_cpu_ms)" -v b="$before" -v n="$n" 'BEGIN { printf "%.1f", (a - b) / n }')
+    [ "$tool" != lwt ] || lwt_summary=$ERR_TAIL
+  done
+
+  echo
+  echo "N=$n hosts, $n at once (port $FLEET_PORT)"
+  printf '%-6s %8s %9s %8s %9s %13s %9s %9s\n' tool 'wall s' 'wall ms/h' 'CPU s' 'CPU ms/h' \
+    'sshd CPU ms/h' 'wall/lwt' 'CPU/lwt'
+  for tool in "${tools[@]}"; do
+    vs_wall=- vs_cpu=-
+    if [ -n "${wall[lwt]:-}" ]; then
+      vs_wall=$(ratio "${wall[$tool]}" "${wall[lwt]}") vs_cpu=$(ratio "${cpu[$tool]}" "${cpu[lwt]}")
+    fi
+    printf '%-6s %8s %9s %8s %9s %13s %9s %9s%s\n' "$tool" "${wall[$tool]}" \
+      "$(ms_per "${wall[$tool]}" "$n")" "${cpu[$tool]}" "$(ms_per "${cpu[$tool]}" "$n")" \
+      "${server[$tool]}" "$vs_wall" "$vs_cpu" \
+      "$([ "${rc[$tool]}" -eq 0 ] || echo "  (exit ${rc[$tool]}: some hosts failed)")"
+  done
+  if [ -n "${wall[lwt]:-}" ]; then
+    echo "lwt's summary: $lwt_summary"
+    cpu_per_host=$(ms_per "${cpu[lwt]}" "$n")
+    third=$(awk -v c="${wall[clush]}" 'BEGIN { printf "%.3f", c / 3 }')
+    note=$([ "$n" -eq 200 ] || echo ' (the targets are set for N=200)')
+    echo "target lwt client CPU <= 6 ms/host: ${cpu_per_host} ms," \
+      "$(at_most "$cpu_per_host" 6 && echo met || echo 'NOT met')$note"
+    echo "target lwt wall <= clush/3 = ${third} s: ${wall[lwt]} s," \
+      "$(at_most "${wall[lwt]}" "$third" && echo met || echo 'NOT met')$note"
+  fi
+
+  # Closing its stdin tells the helper to stop the fleet.
+  exec {fleet_in}>&-
+  wait "$FLEET_PID" 2>/dev/null || true
+  unset FLEET_SSH_CONFIG
+done
