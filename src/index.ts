@@ -9,3 +9,4 @@ export * from './usage-error.js';
 export * from './hosts/index.js';
 export * from './transport/index.js';
 export * from './fleet/index.js';
+export * from './health/index.js';

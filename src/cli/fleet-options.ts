@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import {
   loadHostsFile,
@@ -7,8 +8,10 @@ import {
   type HostEntry,
   type ParsedSshConfig,
 } from '../hosts/index.js';
+import { stateDirFor } from '../health/state-store.js';
 import type { HostKeyPolicy } from '../transport/ssh2/host-key.js';
 import { UsageError } from '../usage-error.js';
+import { keepAvailableHosts } from './available-hosts.js';
 import type { CliContext } from './context.js';
 import { positiveInteger, secondsToMs } from './options.js';
 
@@ -23,7 +26,9 @@ export interface FleetArgs {
   l?: string;
   parallel: number;
   'connect-timeout': number;
-  'host-key-check': HostKeyPolicy;
+  'host-key-check'?: HostKeyPolicy;
+  'all-candidates'?: boolean;
+  'max-age'?: string;
 }
 
 export function addFleetOptions<T>(y: Argv<T>) {
@@ -54,24 +59,47 @@ export function addFleetOptions<T>(y: Argv<T>) {
     })
     .option('host-key-check', {
       choices: ['accept-new', 'yes', 'no'] as const,
-      default: 'accept-new' as HostKeyPolicy,
-      describe: 'Unknown host keys: remember (accept-new), refuse (yes), or skip checks (no)',
+      describe:
+        'Unknown host keys: remember (accept-new), refuse (yes), or skip checks (no) [default: StrictHostKeyChecking from the ssh config, else accept-new]',
+    })
+    .option('all-candidates', {
+      type: 'boolean',
+      describe: 'Use every selected host, also those the last lwt hosts check found not available',
+    })
+    .option('max-age', {
+      type: 'string',
+      describe:
+        'A host check older than this is not used to leave hosts out: 90s, 30m, 2h [default: max-age of .lwt/config.json, else 1h]',
     })
     .group(
       ['hosts-file', 'w', 'g', 'x', 'F', 'i', 'l', 'parallel', 'connect-timeout', 'host-key-check'],
       'Hosts and SSH:',
-    );
+    )
+    .group(['all-candidates', 'max-age'], 'Available hosts (see lwt hosts):');
 }
 
 export interface Fleet {
+  /** The hosts to use: the candidates, less those not available (see keepAvailableHosts). */
   readonly hosts: HostEntry[];
+  /** Every host the hosts file, -w, -g and -x select. */
+  readonly candidates: HostEntry[];
+  /** `<folder of the hosts file>/.lwt`, where host checks are kept. */
+  readonly stateDir: string;
   readonly sshConfig?: ParsedSshConfig;
   readonly parallel: number;
   readonly connectTimeoutMs: number;
 }
 
-/** Reads the hosts file (unless -w names the hosts), applies -g/-x, loads the ssh config. */
-export async function loadFleet(args: FleetArgs, context: CliContext): Promise<Fleet> {
+/**
+ * Reads the hosts file (unless -w names the hosts), applies -g/-x, loads the ssh config, and
+ * leaves out hosts a recent `lwt hosts check` found not available (unless --all-candidates, or
+ * `availableOnly: false` for the commands that manage candidates themselves).
+ */
+export async function loadFleet(
+  args: FleetArgs,
+  context: CliContext,
+  options: { readonly availableOnly?: boolean } = {},
+): Promise<Fleet> {
   const parallel = positiveInteger(args.parallel, '--parallel');
   const connectTimeoutMs = secondsToMs(args['connect-timeout'], '--connect-timeout');
   if (connectTimeoutMs === 0) throw new UsageError('--connect-timeout must be more than 0 seconds');
@@ -81,7 +109,15 @@ export async function loadFleet(args: FleetArgs, context: CliContext): Promise<F
     // -w alone does not need a file, but uses one when there is one for the attributes.
     entries = args.w !== undefined && !existsSync(file) ? undefined : await loadHostsFile(file);
   }
-  const hosts = selectHosts(entries, { list: args.w, tags: args.g, exclude: args.x });
+  const candidates = selectHosts(entries, { list: args.w, tags: args.g, exclude: args.x });
   const sshConfig = await loadSshConfig(args.F);
-  return { hosts, sshConfig, parallel, connectTimeoutMs };
+  const stateDir = stateDirFor(resolve(file));
+  const hosts =
+    options.availableOnly === false || args['all-candidates']
+      ? candidates
+      : await keepAvailableHosts(
+          { candidates, stateDir, sshConfig, user: args.l, list: args.w, maxAge: args['max-age'] },
+          context,
+        );
+  return { hosts, candidates, stateDir, sshConfig, parallel, connectTimeoutMs };
 }

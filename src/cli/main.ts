@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { ExitCode } from '../outcome/exit-code.js';
 import { execCommand } from './commands/exec.js';
+import { hostsCommand } from './commands/hosts.js';
 import { runCommand } from './commands/run.js';
 import type { CliContext } from './context.js';
 import { describeCliError } from './describe-error.js';
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[], context: CliContext): Promis
     )
     .command(execCommand(withExit))
     .command(runCommand(withExit))
+    .command(hostsCommand(withExit))
     .demandCommand(1, 'name a command: lwt exec, lwt run, ... (lwt --help lists them)')
     .strict()
     .env('LWT')

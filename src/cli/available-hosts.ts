@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import {
+  expandHostPattern,
+  resolveSshSettings,
+  splitHostList,
+  type HostEntry,
+  type ParsedSshConfig,
+} from '../hosts/index.js';
+import {
+  loadHealthConfig,
+  loadHostsState,
+  parseDuration,
+  selectAvailable,
+  stateKeyOf,
+  STATE_FILE_NAME,
+} from '../health/index.js';
+import { UsageError } from '../usage-error.js';
+import type { CliContext } from './context.js';
+
+/** Without --max-age or the config's max-age: a check older than this is not used. */
+export const DEFAULT_MAX_AGE = '1h';
+
+export interface AvailableHostsInput {
+  readonly candidates: readonly HostEntry[];
+  readonly stateDir: string;
+  readonly sshConfig?: ParsedSshConfig;
+  /** -l, which changes the address a host is checked at. */
+  readonly user?: string;
+  /** -w as given: hosts named one by one there are used even when not available. */
+  readonly list?: string;
+  readonly maxAge?: string;
+}
+
+/**
+ * The hosts a fleet command uses: the candidates minus those a recent `lwt hosts check` found
+ * unhealthy or unreachable, with the one line on stderr that says so. A host the user named
+ * on its own with -w (`-w web07`, not `-w 'web[01-20]'`) is kept: naming one host is asking
+ * for it, perhaps to find out what is wrong with it.
+ */
+export async function keepAvailableHosts(
+  input: AvailableHostsInput,
+  context: CliContext,
+): Promise<HostEntry[]> {
+  const path = join(input.stateDir, STATE_FILE_NAME);
+  const loaded = await loadHostsState(path);
+  if (loaded.kind === 'missing') return [...input.candidates];
+  if (loaded.kind === 'unreadable') {
+    context.stderr.write(
+      `lwt: ignoring ${path} (${loaded.message}); lwt hosts check rewrites it\n`,
+    );
+    return [...input.candidates];
+  }
+  const config = await loadHealthConfig(input.stateDir);
+  const maxAgeMs = parseDuration(input.maxAge ?? config['max-age'] ?? DEFAULT_MAX_AGE, '--max-age');
+  const named = namedOneByOne(input.list);
+  const selection = selectAvailable(
+    input.candidates.map((host) => ({
+      host,
+      key: stateKeyOf(resolveSshSettings(host, { config: input.sshConfig, user: input.user })),
+      named: named.has(host.name),
+    })),
+    loaded.state,
+    { maxAgeMs, now: new Date() },
+  );
+  if (selection.use.length === 0) {
+    throw new UsageError(
+      `none of the ${input.candidates.length} hosts is available at the last check: ` +
+        'see lwt hosts list, run lwt hosts check again, or use --all-candidates',
+    );
+  }
+  if (selection.note) context.stderr.write(`lwt: ${selection.note}\n`);
+  return selection.use;
+}
+
+/** The names of -w items that are one host each (no range). */
+function namedOneByOne(list: string | undefined): Set<string> {
+  if (list === undefined) return new Set();
+  const single = splitHostList(list).filter((item) => expandHostPattern(item).length === 1);
+  return new Set(single.flatMap((item) => expandHostPattern(item)));
+}

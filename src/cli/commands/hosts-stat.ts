@@ -1,0 +1,84 @@
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import {
+  buildStatCommand,
+  compareBusiest,
+  describeOutcome,
+  exitCodeFor,
+  outcomeToJson,
+  parseStatOutput,
+  renderStatTable,
+  runScriptPerHost,
+  type StatRow,
+} from '../../index.js';
+import type { CliContext } from '../context.js';
+import { addFleetOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
+import { handleInterrupts } from '../interrupt.js';
+import { secondsToMs } from '../options.js';
+
+interface StatArgs extends FleetArgs {
+  timeout: number;
+  json: boolean;
+}
+
+export function hostsStatCommand(context: CliContext) {
+  return {
+    command: 'stat',
+    describe: "A process snapshot of every available host, busiest first (LWT's monitor)",
+    builder: (y: Argv) =>
+      addFleetOptions(y)
+        .option('timeout', {
+          alias: 't',
+          type: 'number',
+          default: 10,
+          describe: 'Seconds for the snapshot on a host once connected',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'One JSON object a line per host',
+        })
+        .example('$0 hosts stat', 'CPU, memory and processes: all, and the connecting user'),
+    handler: async (args: ArgumentsCamelCase<StatArgs>) => {
+      const timeoutMs = secondsToMs(args.timeout, '--timeout');
+      const fleet = await loadFleet(args, context);
+      const interrupts = handleInterrupts(context.stderr);
+      try {
+        const result = await runScriptPerHost(fleet.hosts, buildStatCommand, {
+          parallel: fleet.parallel,
+          timeoutMs,
+          connectTimeoutMs: fleet.connectTimeoutMs,
+          config: fleet.sshConfig,
+          user: args.l,
+          identityFiles: args.i,
+          hostKeyPolicy: args['host-key-check'],
+          stopper: interrupts.stopper,
+          reporters: [{ onNote: (m) => context.stderr.write(`lwt: ${m}\n`) }],
+        });
+        const rows = result.results.map((r): StatRow & { json: Record<string, unknown> } => {
+          const stats = r.outcome.kind === 'ok' ? parseStatOutput(r.stdout) : undefined;
+          const problem =
+            r.outcome.kind !== 'ok'
+              ? describeOutcome(r.outcome)
+              : stats
+                ? undefined
+                : 'no ps or awk';
+          const json = stats
+            ? { host: r.name, ...stats }
+            : { host: r.name, outcome: outcomeToJson(r.outcome), problem };
+          return { name: r.name, stats, problem, json };
+        });
+        rows.sort((a, b) => compareBusiest(a.stats, b.stats));
+        if (args.json) rows.forEach((row) => context.stdout.write(JSON.stringify(row.json) + '\n'));
+        else context.stdout.write(renderStatTable(rows));
+        context.setExitCode(
+          exitCodeFor(
+            result.results.map((r) => r.outcome),
+            { interruptedBy: interrupts.by() },
+          ),
+        );
+      } finally {
+        interrupts.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import type { Client } from 'ssh2';
+import { describeOutcome, type Outcome } from '../outcome/outcome.js';
+import type { ConnectResult } from '../transport/ssh2/connect.js';
+import type { RemoteTarget, Transport } from '../transport/transport.js';
+import { measureBandwidth, type BandwidthResult, type TestFile } from './bandwidth.js';
+import type { CheckRecord, CheckStage, HostFigures } from './check-record.js';
+import { buildProbeCommand, parseProbeOutput } from './probe-script.js';
+import { evaluateThresholds, type Thresholds } from './thresholds.js';
+
+/** What a check needs of a transport: the pooled connection (for SFTP) besides commands. */
+export interface ProbeTransport extends Pick<Transport, 'run'> {
+  connection(target: RemoteTarget): Promise<ConnectResult>;
+  discard(target: RemoteTarget, client: Client): void;
+}
+
+export interface CheckHostOptions {
+  readonly thresholds: Thresholds;
+  /** Deadline for the probe, the checks and the transfers once connected, in ms. */
+  readonly timeoutMs: number;
+  /** Given: measure put and get rates with this file. */
+  readonly testFile?: TestFile;
+  readonly signal?: AbortSignal;
+  readonly forceSignal?: AbortSignal;
+}
+
+/**
+ * Checks one candidate: connect (timed; the transport's connect deadline bounds it), run the
+ * probe, optionally the transfer test, then judge the figures. Resolves with the record to
+ * keep, or undefined when the check was canceled before it learned anything.
+ */
+export async function checkHost(
+  transport: ProbeTransport,
+  target: RemoteTarget,
+  options: CheckHostOptions,
+): Promise<CheckRecord | undefined> {
+  const at = new Date().toISOString();
+  const t0 = performance.now();
+  const elapsed = () => Math.round(performance.now() - t0);
+  const connection = await transport.connection(target);
+  const connectMs = elapsed();
+  if (!connection.ok) {
+    if (connection.outcome.kind === 'canceled') return undefined;
+    return unreachable(at, elapsed(), stageOf(connection.outcome), connection.outcome, {}, '');
+  }
+  const deadline = performance.now() + options.timeoutMs;
+  // The wrapper would cd to home first and fail when it is missing; the probe reports that.
+  const probe = await transport.run(
+    { ...target, home: undefined },
+    {
+      command: buildProbeCommand(target.home, options.thresholds.checks),
+      timeoutMs: options.timeoutMs,
+      killAfterMs: 1000,
+      signal: options.signal,
+      forceSignal: options.forceSignal,
+    },
+  );
+  if (probe.outcome.kind === 'canceled') return undefined;
+  if (probe.outcome.kind !== 'ok') {
+    const said = probe.stderr.trim().split('\n')[0] ?? '';
+    return unreachable(at, elapsed(), 'probe', probe.outcome, { connectMs }, said);
+  }
+  const report = parseProbeOutput(probe.stdout, options.thresholds.checks);
+  let figures: HostFigures = { ...report.figures, connectMs };
+  let bandwidthError: string | undefined;
+  if (options.testFile && figures.homeExists && figures.home) {
+    const remaining = Math.max(0, deadline - performance.now());
+    const measured = await boundedBandwidth(
+      connection.client,
+      options.testFile,
+      figures.home,
+      remaining,
+      options.signal,
+    );
+    if (measured.ok) {
+      const { putBytesPerSecond, getBytesPerSecond } = measured;
+      figures = { ...figures, putBytesPerSecond, getBytesPerSecond };
+    } else {
+      bandwidthError = measured.message;
+      // The transfer may still hold channels on a wedged connection; never reuse it.
+      transport.discard(target, connection.client);
+    }
+  }
+  const failed = evaluateThresholds(figures, report.checks, options.thresholds, bandwidthError);
+  const base = { at, figures, durationMs: elapsed() };
+  if (failed.length === 0) return { ...base, status: 'available', why: '' };
+  return { ...base, status: 'unhealthy', failed, why: failed.map((f) => f.message).join('; ') };
+}
+
+/** The transfer test within what is left of the host's deadline, and stopped by a stop. */
+function boundedBandwidth(
+  client: Client,
+  file: TestFile,
+  home: string,
+  remainingMs: number,
+  signal: AbortSignal | undefined,
+): Promise<BandwidthResult> {
+  if (remainingMs <= 0) return Promise.resolve({ ok: false, message: 'no time left' });
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const cut = new Promise<BandwidthResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, message: `not done within ${(remainingMs / 1000).toFixed(1)}s` }),
+      remainingMs,
+    );
+    onAbort = () => resolve({ ok: false, message: 'canceled' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([measureBandwidth(client, file, home), cut]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  });
+}
+
+function unreachable(
+  at: string,
+  durationMs: number,
+  stage: CheckStage,
+  outcome: Outcome,
+  figures: HostFigures,
+  said: string,
+): CheckRecord {
+  const why = `${stage === 'probe' ? 'probe ' : ''}${describeOutcome(outcome)}${said ? `: ${said}` : ''}`;
+  return { at, status: 'unreachable', stage, outcome, why, figures, durationMs };
+}
+
+/** Where a connection broke, from its outcome. */
+export function stageOf(outcome: Outcome): CheckStage {
+  if (outcome.kind === 'unreachable') return outcome.stage;
+  if (outcome.kind === 'timeout') return 'connect-timeout';
+  if (outcome.kind === 'canceled') return 'canceled';
+  return 'reset';
+}
