@@ -6,5 +6,7 @@ export interface CliContext {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
   readonly env: NodeJS.ProcessEnv;
+  /** Where .lwt/config.json is looked for; default process.cwd(). */
+  readonly cwd?: string;
   readonly setExitCode: (code: number) => void;
 }

@@ -6,6 +6,13 @@ import { runCommand } from './commands/run.js';
 import type { CliContext } from './context.js';
 import { describeCliError } from './describe-error.js';
 import { UsageError } from '../usage-error.js';
+import {
+  settingsFromEnv,
+  settingsFromFile,
+  UnknownOptionsError,
+  unknownOptionNames,
+  type Settings,
+} from './setting-sources.js';
 
 /**
  * The whole CLI: parse, call the library, report. Resolves with the exit code instead of
@@ -14,42 +21,85 @@ import { UsageError } from '../usage-error.js';
 export async function main(argv: readonly string[], context: CliContext): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const withExit: CliContext = { ...context, setExitCode: (code) => (exitCode = code) };
-  const parser = yargs()
-    .scriptName('lwt')
-    .usage(
-      '$0 <command> [options]\n\nRun commands and move files across a fleet of hosts over SSH.',
-    )
-    .command(execCommand(withExit))
-    .command(runCommand(withExit))
-    .command(hostsCommand(withExit))
-    .demandCommand(1, 'name a command: lwt exec, lwt run, ... (lwt --help lists them)')
-    .strict()
-    .env('LWT')
-    .example('$0 exec -- uptime', 'uptime on every host in ./hosts')
-    .example('$0 run -j 8 -t 60 cmds.txt', 'a local pool: 8 at once, 60 s each')
-    .epilogue(
-      'Exit codes: 0 all ok, 1 a command failed, 2 usage error, 3 a timeout, 4 a host unreachable, 130 Ctrl-C.',
-    )
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw error ?? new UsageError(message);
-    });
   try {
-    let helped = false;
-    parser.showHelpOnFail(false);
-    await parser.parseAsync([...argv], {}, (_err, _argv, output) => {
-      // --help and --version print here; yargs hands us the text instead of exiting.
-      if (output) {
-        helped = true;
-        context.stdout.write(output + '\n');
+    // Flags win over LWT_* variables, which win over .lwt/config.json.
+    const settings: Settings = {
+      ...(await settingsFromFile(context.cwd ?? process.cwd())),
+      ...settingsFromEnv(context.env),
+    };
+    for (;;) {
+      try {
+        const helped = await parse(argv, withExit, settings);
+        return helped ? ExitCode.ok : exitCode;
+      } catch (error) {
+        // The config file and the environment hold settings for every command; those that
+        // this command has no option for are not mistakes, so drop them and parse again.
+        const unknown = error instanceof UnknownOptionsError ? error.names : [];
+        const dropped = unknown.filter((name) => name in settings);
+        if (dropped.length === 0) throw error;
+        for (const name of dropped) delete settings[name];
       }
-    });
-    if (helped) return ExitCode.ok;
-    return exitCode;
+    }
   } catch (error) {
     const { message, code } = describeCliError(error);
     context.stderr.write(`lwt: ${message}\n`);
     return code;
   }
+}
+
+/** One parse and run; resolves true when it printed --help or --version instead. */
+async function parse(
+  argv: readonly string[],
+  context: CliContext,
+  settings: Settings,
+): Promise<boolean> {
+  const parser = yargs()
+    .scriptName('lwt')
+    .usage(
+      '$0 <command> [options]\n\nRun commands and move files across a fleet of hosts over SSH.',
+    )
+    .command(execCommand(context))
+    .command(runCommand(context))
+    .command(hostsCommand(context))
+    .demandCommand(1, 'name a command: lwt exec, lwt run, ... (lwt --help lists them)')
+    .strict()
+    .config(settings)
+    .example('$0 exec -- uptime', 'uptime on every host in ./hosts')
+    .example('$0 run -j 8 -t 60 cmds.txt', 'a local pool: 8 at once, 60 s each')
+    .epilogue(
+      'Exit codes: 0 all ok, 1 a command failed, 2 usage error, 3 a timeout, 4 a host unreachable, 130 Ctrl-C.\n' +
+        'Defaults for any option: LWT_<OPTION> variables (LWT_CONNECT_TIMEOUT=5), then .lwt/config.json ({"parallel": 32}).',
+    )
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .showHelpOnFail(false)
+    .fail((message, error) => {
+      throw error ?? usageError(message, argv);
+    });
+  let helped = false;
+  await parser.parseAsync([...argv], {}, (_err, _argv, output) => {
+    // --help and --version print here; yargs hands us the text instead of exiting.
+    if (output) {
+      helped = true;
+      context.stdout.write(output + '\n');
+    }
+  });
+  return helped;
+}
+
+/** yargs' complaint as a line that says what to do. */
+function usageError(message: string, argv: readonly string[]): UsageError {
+  const unknown = unknownOptionNames(message);
+  if (!unknown) return new UsageError(message);
+  const first = argv[0];
+  if (first !== undefined && unknown.includes(first)) {
+    return new UnknownOptionsError(`unknown command '${first}': lwt --help lists them`, unknown);
+  }
+  const command = first && !first.startsWith('-') ? `lwt ${first}` : 'lwt';
+  const names = unknown.map((name) => (name.length === 1 ? `-${name}` : `--${name}`));
+  const what = names.length === 1 ? 'option' : 'options';
+  return new UnknownOptionsError(
+    `unknown ${what} ${names.join(', ')}: ${command} --help lists them`,
+    unknown,
+  );
 }

@@ -33,6 +33,8 @@ export interface StartOptions {
   /** Written to stdin, which is then closed; leave undefined to keep stdin open. */
   readonly input?: string;
   readonly cwd?: string;
+  /** Added to the (LWT_*-free) environment. */
+  readonly env?: NodeJS.ProcessEnv;
   /** The hang check: past this the process is KILLed and `done` rejects. */
   readonly hangMs?: number;
 }
@@ -43,7 +45,7 @@ function assertBuilt(): void {
   }
 }
 
-/** Environment for a spawned lwt: ours without LWT_* variables, which yargs reads as options. */
+/** Environment for a spawned lwt: ours without LWT_* variables, which lwt reads as options. */
 function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LWT_')));
 }
@@ -53,7 +55,7 @@ export function startLwt(args: readonly string[], options: StartOptions = {}): R
   assertBuilt();
   const child = spawn(process.execPath, [bins[options.bin ?? 'lwt'], ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: cleanEnv(),
+    env: { ...cleanEnv(), ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
