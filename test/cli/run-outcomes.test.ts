@@ -166,7 +166,7 @@ describe('lwt run: bad input', () => {
     expect(result).toMatchObject({
       code: 2,
       stdout: '',
-      stderr: 'lwt: Unknown argument: frobnicate\n',
+      stderr: 'lwt: unknown option --frobnicate: lwt run --help lists them\n',
     });
   });
 
