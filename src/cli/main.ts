@@ -96,10 +96,23 @@ function usageError(message: string, argv: readonly string[]): UsageError {
     return new UnknownOptionsError(`unknown command '${first}': lwt --help lists them`, unknown);
   }
   const command = first && !first.startsWith('-') ? `lwt ${first}` : 'lwt';
-  const names = unknown.map((name) => (name.length === 1 ? `-${name}` : `--${name}`));
-  const what = names.length === 1 ? 'option' : 'options';
+  // yargs calls a surplus positional word an unknown argument too; say which it is.
+  const named = (name: string) =>
+    argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`);
+  const options = unknown
+    .filter(named)
+    .map((name) => (name.length === 1 ? `-${name}` : `--${name}`));
+  const words = unknown.filter((name) => !named(name)).map((name) => `'${name}'`);
+  const parts = [
+    ...(options.length
+      ? [`unknown ${options.length === 1 ? 'option' : 'options'} ${options.join(', ')}`]
+      : []),
+    ...(words.length
+      ? [`unexpected ${words.length === 1 ? 'argument' : 'arguments'} ${words.join(', ')}`]
+      : []),
+  ];
   return new UnknownOptionsError(
-    `unknown ${what} ${names.join(', ')}: ${command} --help lists them`,
+    `${parts.join('; ')}: ${command} --help lists what it takes`,
     unknown,
   );
 }

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { startLocalSshServer, type LocalSshServer } from './local-ssh-server.js';
@@ -65,7 +65,7 @@ export async function startDemoFleet(hosts: readonly DemoHost[]): Promise<DemoFl
   await writeFile(knownHostsFile, knownHosts.join('\n') + '\n');
   config.push(
     'Host *',
-    `  User ${process.env.USER ?? 'demo'}`,
+    `  User ${userInfo().username}`,
     `  IdentityFile ${keyFile}`,
     '  IdentitiesOnly yes',
     `  UserKnownHostsFile ${knownHostsFile}`,

@@ -15,20 +15,21 @@ const HOSTS: DemoHost[] = [
 ];
 
 const fleet = await startDemoFleet(HOSTS);
-const say = (text: string) => process.stdout.write(`\n\x1b[1m${text}\x1b[0m\n`);
+// Bold headings on a terminal only: piped into a file or a test, the text stays plain.
+const bold = process.stdout.isTTY
+  ? (text: string) => `\x1b[1m${text}\x1b[0m`
+  : (text: string) => text;
+const say = (text: string) => process.stdout.write(`\n${bold(text)}\n`);
 const lwt = async (...args: string[]) => {
   const shown = args.map((a) => (/[\s'"$;|&()<>*[\]]/.test(a) ? `'${a}'` : a)).join(' ');
   process.stdout.write(`$ lwt ${shown}\n`);
-  const code = await main(
-    ['--hosts-file', fleet.hostsFile, '-F', fleet.sshConfig, ...args].slice(0),
-    {
-      stdin: process.stdin,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      env: {},
-      setExitCode: () => {},
-    },
-  );
+  const code = await main(['--hosts-file', fleet.hostsFile, '-F', fleet.sshConfig, ...args], {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: {},
+    setExitCode: () => {},
+  });
   process.stdout.write(`(exit code ${code})\n`);
   return code;
 };

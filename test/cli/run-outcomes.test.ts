@@ -166,7 +166,7 @@ describe('lwt run: bad input', () => {
     expect(result).toMatchObject({
       code: 2,
       stdout: '',
-      stderr: 'lwt: unknown option --frobnicate: lwt run --help lists them\n',
+      stderr: 'lwt: unknown option --frobnicate: lwt run --help lists what it takes\n',
     });
   });
 

@@ -59,7 +59,12 @@ describe('settings from the environment and .lwt/config.json', () => {
     const r = await runLwt(['run', '--bogus'], { input: 'echo ran\n', cwd: dir.path });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('lwt: unknown option --bogus: lwt run --help lists them\n');
+    expect(r.stderr).toBe('lwt: unknown option --bogus: lwt run --help lists what it takes\n');
+    const extra = await runLwt(['run', 'cmds.txt', 'more.txt'], { input: '', cwd: dir.path });
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toBe(
+      "lwt: unexpected argument 'more.txt': lwt run --help lists what it takes\n",
+    );
     const command = await runLwt(['bogus'], { input: '', cwd: dir.path });
     expect(command.code).toBe(2);
     expect(command.stderr).toBe("lwt: unknown command 'bogus': lwt --help lists them\n");

@@ -183,6 +183,16 @@ describe.skipIf(!sshdAvailable())('lwt exec against a real sshd', () => {
     }
   });
 
+  it('with -n leaves the remote stdin empty and does not wait for a stdin that never ends', async () => {
+    // startWithInput without input keeps our stdin an open pipe, as a parent that never
+    // closes it would; without -n lwt would wait for its end.
+    const r = await startWithInput(['exec', ...ssh(), '-w', '127.0.0.2', '-n', '--', 'wc -c'], {
+      hangMs: 15_000,
+    }).done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('127.0.0.2: 0\n');
+  });
+
   it('gives a dead host and a frozen host their outcome within the connect deadline', async () => {
     const dead = await deadHostAddress();
     const started = Date.now();

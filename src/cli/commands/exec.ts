@@ -28,6 +28,7 @@ interface ExecArgs extends FleetArgs {
   json: boolean;
   'max-rc': boolean;
   stdin: boolean;
+  n: boolean;
 }
 
 export function execCommand(context: CliContext) {
@@ -74,7 +75,13 @@ export function execCommand(context: CliContext) {
         .option('stdin', {
           type: 'boolean',
           default: true,
-          describe: 'Send our standard input to every host when it is not a terminal',
+          describe:
+            'Send our standard input (read to its end) to every host when it is not a terminal; --no-stdin: do not',
+        })
+        .option('n', {
+          type: 'boolean',
+          default: false,
+          describe: 'Same as --no-stdin, as ssh -n: for scripts whose stdin never ends',
         })
         .example('$0 exec -- uptime', 'every host in ./hosts')
         .example("$0 exec -w 'web[01-20]' -t 30 -b -- 'df -h /'", 'gathered output, 30 s each')
@@ -91,7 +98,7 @@ export function execCommand(context: CliContext) {
       const timeoutMs = secondsToMs(args.timeout, '--timeout');
       const killAfterMs = secondsToMs(args['kill-after'], '--kill-after');
       const fleet = await loadFleet(args, context);
-      const stdin = args.stdin ? await readAllStdin(context.stdin) : undefined;
+      const stdin = args.stdin && !args.n ? await readAllStdin(context.stdin) : undefined;
 
       const streams = { stdout: context.stdout, stderr: context.stderr };
       const onTerminal = (context.stderr as { isTTY?: boolean }).isTTY === true;
