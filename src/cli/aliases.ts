@@ -18,6 +18,9 @@ export function translateAlias(alias: string | undefined, args: readonly string[
         return ['run', '--jobs', max as string, ...(timeout ? [timeout] : []), ...rest];
       return ['run', ...args];
     }
+    case 'put-all-diff':
+      // LWT's put-all-diff DIR REMOTE: each host gets DIR/<host>/.
+      return ['put', '--per-host', ...args];
     default:
       return [alias, ...args];
   }

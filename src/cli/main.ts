@@ -3,6 +3,8 @@ import { ExitCode } from '../outcome/exit-code.js';
 import { execCommand } from './commands/exec.js';
 import { hostsCommand } from './commands/hosts.js';
 import { runCommand } from './commands/run.js';
+import { putCommand } from './commands/put.js';
+import { getCommand } from './commands/get.js';
 import type { CliContext } from './context.js';
 import { describeCliError } from './describe-error.js';
 import { UsageError } from '../usage-error.js';
@@ -61,6 +63,8 @@ async function parse(
     .command(execCommand(context))
     .command(runCommand(context))
     .command(hostsCommand(context))
+    .command(putCommand(context))
+    .command(getCommand(context))
     .demandCommand(1, 'name a command: lwt exec, lwt run, ... (lwt --help lists them)')
     .strict()
     .config(settings)

@@ -4,3 +4,6 @@ export * from './line-splitter.js';
 export * from './run-on-hosts.js';
 export * from './targets.js';
 export * from './default-transport.js';
+export * from './put.js';
+export * from './get.js';
+export * from '../files/index.js';

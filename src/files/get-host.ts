@@ -1,0 +1,225 @@
+import {
+  chmod,
+  lstat,
+  mkdir,
+  open as openLocal,
+  readlink,
+  rename,
+  symlink,
+  unlink,
+  utimes,
+} from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HostSession } from './host-deadline.js';
+import { localReason } from './local-error.js';
+import { kindOfMode } from './put-plan.js';
+import { resolveRemotePath } from './remote-paths.js';
+import { runPool } from './put-host.js';
+import { CHUNK_BYTES } from './sftp-send.js';
+import type { SftpSession } from './sftp-session.js';
+import { TransferError } from './transfer-error.js';
+import {
+  baseNameOf,
+  joinPath,
+  tempNameFor,
+  type CompareMode,
+  type TransferCounts,
+  type TreeEntry,
+} from './tree-entry.js';
+
+/** Files at once per host, and reads in flight per file (as for put). */
+const FILES_IN_FLIGHT = 16;
+const CHUNKS_IN_FLIGHT = 8;
+
+export interface GetHostOptions {
+  readonly compare: Exclude<CompareMode, 'checksum'>;
+  readonly runId: string;
+  readonly onBytes: (bytes: number) => void;
+}
+
+/**
+ * One host's get: REMOTE (a file or a folder, followed if it is a link) into `localDir`
+ * under its own name. Each file is written under a temporary name and renamed into place with
+ * its mode and mtime; a file whose size and mtime match is skipped unless `force`.
+ */
+export async function getFromHost(
+  host: HostSession,
+  remote: string,
+  localDir: string,
+  options: GetHostOptions,
+): Promise<TransferCounts> {
+  const session = await host.sftp();
+  const path = await resolveRemotePath(session, host.target.home, remote);
+  const top = await session.stat(path);
+  if (!top) throw new TransferError(path, 'no such file or directory');
+  const name = baseNameOf(path) || 'root';
+  const entries: TreeEntry[] = [];
+  if (top.isDirectory()) {
+    entries.push({ kind: 'dir', rel: name, mode: top.mode & 0o7777 });
+    await walkRemote(session, path, name, entries);
+  } else if (top.isFile()) {
+    entries.push(remoteFile(name, path, top));
+  } else throw new TransferError(path, 'not a regular file or directory');
+
+  await makeLocalDir(localDir, 0o755);
+  const counts = { filesCopied: 0, bytesCopied: 0, filesSkipped: 0, bytesSkipped: 0 };
+  for (const dir of entries.filter((e) => e.kind === 'dir')) {
+    await makeLocalDir(join(localDir, dir.rel), dir.mode);
+  }
+  const items = entries.filter((e) => e.kind !== 'dir');
+  await runPool(items, FILES_IN_FLIGHT, async (entry) => {
+    const target = join(localDir, entry.rel);
+    if (entry.kind === 'symlink') {
+      const current = await readlink(target).catch(() => undefined);
+      if (options.compare === 'quick' && current === entry.target) {
+        counts.filesSkipped++;
+        return;
+      }
+      await placeLink(entry.target, target, join(localDir, tempNameFor(entry.rel, options.runId)));
+      counts.filesCopied++;
+      return;
+    }
+    if (entry.kind !== 'file') return;
+    const here = await lstat(target).catch(() => undefined);
+    if (
+      options.compare === 'quick' &&
+      here?.isFile() &&
+      here.size === entry.size &&
+      Math.floor(here.mtimeMs / 1000) === entry.mtimeSec
+    ) {
+      counts.filesSkipped++;
+      counts.bytesSkipped += entry.size;
+      return;
+    }
+    await fetchFile(
+      session,
+      entry,
+      target,
+      join(localDir, tempNameFor(entry.rel, options.runId)),
+      options.onBytes,
+    );
+    counts.filesCopied++;
+    counts.bytesCopied += entry.size;
+  });
+  return counts;
+}
+
+async function walkRemote(
+  session: SftpSession,
+  path: string,
+  rel: string,
+  into: TreeEntry[],
+): Promise<void> {
+  const list = (await session.readdir(path)) ?? [];
+  list.sort((a, b) => (a.filename < b.filename ? -1 : 1));
+  const dirs: Array<{ path: string; rel: string }> = [];
+  for (const item of list) {
+    const childPath = joinPath(path, item.filename);
+    const childRel = `${rel}/${item.filename}`;
+    switch (kindOfMode(item.attrs.mode)) {
+      case 'dir':
+        into.push({ kind: 'dir', rel: childRel, mode: item.attrs.mode & 0o7777 });
+        dirs.push({ path: childPath, rel: childRel });
+        break;
+      case 'file':
+        into.push(remoteFile(childRel, childPath, item.attrs));
+        break;
+      case 'symlink':
+        into.push({
+          kind: 'symlink',
+          rel: childRel,
+          target: await session.readlink(childPath),
+          mtimeSec: item.attrs.mtime,
+        });
+        break;
+      default:
+        break; // Sockets, fifos, devices: nothing to copy.
+    }
+  }
+  for (const dir of dirs) await walkRemote(session, dir.path, dir.rel, into);
+}
+
+function remoteFile(
+  rel: string,
+  source: string,
+  attrs: { mode: number; size: number; mtime: number },
+): TreeEntry {
+  return {
+    kind: 'file',
+    rel,
+    mode: attrs.mode & 0o7777,
+    size: attrs.size,
+    mtimeSec: attrs.mtime,
+    source,
+  };
+}
+
+async function makeLocalDir(path: string, mode: number): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, mode: mode | 0o700 });
+  } catch (error) {
+    throw new TransferError(path, localReason(error));
+  }
+}
+
+/** Reads the remote file with reads in flight into a temporary local file, then renames it. */
+async function fetchFile(
+  session: SftpSession,
+  entry: Extract<TreeEntry, { kind: 'file' }>,
+  target: string,
+  temp: string,
+  onBytes: (bytes: number) => void,
+): Promise<void> {
+  const local = await openLocal(temp, 'w', 0o600).catch((error: unknown) => {
+    throw new TransferError(temp, localReason(error));
+  });
+  let ok = false;
+  try {
+    const handle = await session.openForRead(entry.source);
+    try {
+      let next = 0;
+      const worker = async () => {
+        while (next < entry.size) {
+          const position = next;
+          next += CHUNK_BYTES;
+          const wanted = Math.min(CHUNK_BYTES, entry.size - position);
+          // A server may answer a read with fewer bytes than asked: ask again for the rest.
+          for (let got = 0; got < wanted;) {
+            const data = await session.read(entry.source, handle, wanted - got, position + got);
+            if (data.length === 0) return; // The file shrank meanwhile.
+            await local.write(data, 0, data.length, position + got).catch((error: unknown) => {
+              throw new TransferError(target, localReason(error));
+            });
+            got += data.length;
+            onBytes(data.length);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: CHUNKS_IN_FLIGHT }, worker));
+    } finally {
+      await session.close(entry.source, handle).catch(() => undefined);
+    }
+    await local.close();
+    await chmod(temp, entry.mode);
+    await utimes(temp, entry.mtimeSec, entry.mtimeSec);
+    await rename(temp, target).catch((error: unknown) => {
+      throw new TransferError(target, localReason(error));
+    });
+    ok = true;
+  } finally {
+    if (!ok) {
+      await local.close().catch(() => undefined);
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+}
+
+async function placeLink(linkTarget: string, path: string, temp: string): Promise<void> {
+  try {
+    await symlink(linkTarget, temp);
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw new TransferError(path, localReason(error));
+  }
+}

@@ -1,0 +1,190 @@
+import type { Client, FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
+import { isNoSuchFile, TransferAborted, TransferError, sftpReason } from './transfer-error.js';
+
+/**
+ * ssh2's SFTP client as promises that cannot hang: each one also rejects when `signal` aborts.
+ * ssh2 may never call back on a connection that died without a clean close, so the caller's
+ * deadline aborts `signal` and destroys the connection, and everything pending here settles.
+ * Failures become TransferErrors that name the remote path.
+ */
+export class SftpSession {
+  constructor(
+    private readonly sftp: SFTPWrapper,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Opens the SFTP subsystem on a connected client, within the same abort. */
+  static open(client: Client, signal: AbortSignal): Promise<SftpSession> {
+    return abortable<SFTPWrapper>(signal, 'SFTP', (done) => client.sftp(done)).then(
+      (sftp) => new SftpSession(sftp, signal),
+      (error: unknown) => {
+        if (error instanceof TransferAborted) throw error;
+        throw new TransferError('(sftp)', `could not start SFTP: ${sftpReason(error)}`);
+      },
+    );
+  }
+
+  /** Closes the SFTP channel (the connection stays). */
+  end(): void {
+    this.sftp.end();
+  }
+
+  openForWrite(path: string, mode: number): Promise<Buffer> {
+    return this.call(path, (done) => this.sftp.open(path, 'w', { mode }, done));
+  }
+
+  openForRead(path: string): Promise<Buffer> {
+    return this.call(path, (done) => this.sftp.open(path, 'r', done));
+  }
+
+  write(path: string, handle: Buffer, data: Buffer, position: number): Promise<void> {
+    return this.call(path, (done) =>
+      this.sftp.write(handle, data, 0, data.length, position, (error) => done(error, undefined)),
+    );
+  }
+
+  /** Reads up to `length` bytes at `position`; fewer (or none) at the end of the file. */
+  read(path: string, handle: Buffer, length: number, position: number): Promise<Buffer> {
+    return this.call(path, (done) =>
+      this.sftp.read(handle, Buffer.alloc(length), 0, length, position, (error, bytes, buffer) => {
+        // ssh2 reports the end of the file as an EOF status error.
+        if (error && (error as { code?: unknown }).code === 1) done(undefined, Buffer.alloc(0));
+        else done(error, buffer.subarray(0, bytes));
+      }),
+    );
+  }
+
+  setAttributes(path: string, handle: Buffer, attributes: InputAttributes): Promise<void> {
+    return this.call(path, (done) =>
+      this.sftp.fsetstat(handle, attributes, (error) => done(error, undefined)),
+    );
+  }
+
+  /** stat: follows links; undefined when nothing is there. */
+  async stat(path: string): Promise<Stats | undefined> {
+    try {
+      return await abortable(this.signal, path, (done) => this.sftp.stat(path, done));
+    } catch (error) {
+      if (isNoSuchFile(error)) return undefined;
+      throw asTransferError(path, error);
+    }
+  }
+
+  setPathAttributes(path: string, attributes: InputAttributes): Promise<void> {
+    return this.call(path, (done) =>
+      this.sftp.setstat(path, attributes, (error) => done(error, undefined)),
+    );
+  }
+
+  close(path: string, handle: Buffer): Promise<void> {
+    return this.call(path, (done) => this.sftp.close(handle, (error) => done(error, undefined)));
+  }
+
+  /** posix-rename@openssh.com: replaces `to` atomically, as rename(2) does. */
+  rename(from: string, to: string): Promise<void> {
+    return this.call(to, (done) =>
+      this.sftp.ext_openssh_rename(from, to, (error) => done(error, undefined)),
+    );
+  }
+
+  mkdir(path: string, mode: number): Promise<void> {
+    return this.call(path, (done) => this.sftp.mkdir(path, { mode }, (e) => done(e, undefined)));
+  }
+
+  symlink(target: string, path: string): Promise<void> {
+    return this.call(path, (done) =>
+      this.sftp.symlink(target, path, (error) => done(error, undefined)),
+    );
+  }
+
+  readlink(path: string): Promise<string> {
+    return this.call(path, (done) => this.sftp.readlink(path, done));
+  }
+
+  unlink(path: string): Promise<void> {
+    return this.call(path, (done) => this.sftp.unlink(path, (error) => done(error, undefined)));
+  }
+
+  realpath(path: string): Promise<string> {
+    return this.call(path, (done) => this.sftp.realpath(path, done));
+  }
+
+  /** lstat, or undefined when nothing is there. */
+  async lstat(path: string): Promise<Stats | undefined> {
+    try {
+      return await abortable(this.signal, path, (done) => this.sftp.lstat(path, done));
+    } catch (error) {
+      if (isNoSuchFile(error)) return undefined;
+      throw asTransferError(path, error);
+    }
+  }
+
+  /** The entries of a folder with their lstat attributes, or undefined when it does not exist. */
+  async readdir(path: string): Promise<FileEntryWithStats[] | undefined> {
+    try {
+      return await abortable(this.signal, path, (done) => this.sftp.readdir(path, done));
+    } catch (error) {
+      if (isNoSuchFile(error)) return undefined;
+      throw asTransferError(path, error);
+    }
+  }
+
+  /** Free bytes for an unprivileged user where `path` lives (statvfs@openssh.com), if known. */
+  async freeBytes(path: string): Promise<number | undefined> {
+    try {
+      const info = await abortable<{ f_bavail: number | bigint; f_frsize: number | bigint }>(
+        this.signal,
+        path,
+        (done) => this.sftp.ext_openssh_statvfs(path, done),
+      );
+      return Number(info.f_bavail) * Number(info.f_frsize);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async call<T>(
+    path: string,
+    start: (done: (error: Error | undefined | null, value: T) => void) => void,
+  ): Promise<T> {
+    try {
+      return await abortable(this.signal, path, start);
+    } catch (error) {
+      throw asTransferError(path, error);
+    }
+  }
+}
+
+function asTransferError(path: string, error: unknown): Error {
+  if (error instanceof TransferAborted || error instanceof TransferError) return error;
+  return new TransferError(path, sftpReason(error));
+}
+
+/** A callback call as a promise that also rejects (with the abort's reason) when `signal` aborts. */
+function abortable<T>(
+  signal: AbortSignal,
+  _what: string,
+  start: (done: (error: Error | undefined | null, value: T) => void) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      start((error, value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve(value);
+      });
+    } catch (error) {
+      // ssh2 throws synchronously when the channel is already closed.
+      signal.removeEventListener('abort', onAbort);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}
+
+function abortReason(signal: AbortSignal): TransferAborted {
+  const reason: unknown = signal.reason;
+  return reason instanceof TransferAborted ? reason : new TransferAborted('aborted');
+}

@@ -1,0 +1,40 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostEntry } from '../hosts/index.js';
+import { getFromHost } from '../files/get-host.js';
+import type { TransferResult } from '../files/transfer-events.js';
+import { UsageError } from '../usage-error.js';
+import { transfer, type TransferOptions } from './put.js';
+
+/**
+ * `lwt get`: `remote` (a file or a folder) from every host into `localDir/<host>/`, under its
+ * own name. Throws UsageError before connecting when `localDir` is a file or `remote` empty.
+ */
+export async function get(
+  hosts: readonly HostEntry[],
+  remote: string,
+  localDir: string,
+  options: Omit<TransferOptions, 'compare'> & { readonly compare?: 'quick' | 'force' } = {},
+): Promise<TransferResult> {
+  if (remote.trim() === '') {
+    throw new UsageError('REMOTE is empty: give the remote file or folder to bring back');
+  }
+  if (localDir.trim() === '') throw new UsageError('LOCALDIR is empty: give a local folder');
+  if (existsSync(localDir) && !statSync(localDir).isDirectory()) {
+    throw new UsageError(
+      `${localDir}: is a file: LOCALDIR must be a folder (each host's files go into LOCALDIR/<host>/)`,
+    );
+  }
+  return transfer(
+    hosts,
+    (host) => ({
+      run: (session, runId, onBytes) =>
+        getFromHost(session, remote, join(localDir, host.name), {
+          compare: options.compare ?? 'quick',
+          runId,
+          onBytes,
+        }),
+    }),
+    options,
+  );
+}
