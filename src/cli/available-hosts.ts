@@ -28,7 +28,19 @@ export interface AvailableHostsInput {
   readonly user?: string;
   /** -w as given: hosts named one by one there are used even when not available. */
   readonly list?: string;
-  readonly maxAge?: string;
+  /** A check older than this is not used (readMaxAge). */
+  readonly maxAgeMs: number;
+}
+
+/**
+ * --max-age, else max-age of the state folder's config.json, else 1 hour, in ms. Read by every
+ * fleet command even when no check exists yet, so that a mistyped value is an error at once
+ * and not only on the day a check result appears.
+ */
+export async function readMaxAge(maxAge: string | undefined, stateDir: string): Promise<number> {
+  if (maxAge !== undefined) return parseDuration(maxAge, '--max-age');
+  const config = await loadHealthConfig(stateDir);
+  return parseDuration(config['max-age'] ?? DEFAULT_MAX_AGE, 'max-age');
 }
 
 /**
@@ -50,8 +62,6 @@ export async function keepAvailableHosts(
     );
     return [...input.candidates];
   }
-  const config = await loadHealthConfig(input.stateDir);
-  const maxAgeMs = parseDuration(input.maxAge ?? config['max-age'] ?? DEFAULT_MAX_AGE, '--max-age');
   const named = namedOneByOne(input.list);
   const selection = selectAvailable(
     input.candidates.map((host) => ({
@@ -60,7 +70,7 @@ export async function keepAvailableHosts(
       named: named.has(host.name),
     })),
     loaded.state,
-    { maxAgeMs, now: new Date() },
+    { maxAgeMs: input.maxAgeMs, now: new Date() },
   );
   if (selection.use.length === 0) {
     throw new UsageError(

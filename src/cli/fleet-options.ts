@@ -11,7 +11,7 @@ import {
 import { stateDirFor } from '../health/state-store.js';
 import type { HostKeyPolicy } from '../transport/ssh2/host-key.js';
 import { UsageError } from '../usage-error.js';
-import { keepAvailableHosts } from './available-hosts.js';
+import { keepAvailableHosts, readMaxAge } from './available-hosts.js';
 import type { CliContext } from './context.js';
 import { positiveInteger, secondsToMs } from './options.js';
 
@@ -85,6 +85,8 @@ export interface Fleet {
   readonly candidates: HostEntry[];
   /** `<folder of the hosts file>/.lwt`, where host checks are kept. */
   readonly stateDir: string;
+  /** A host check older than this is not used (--max-age, config, 1 h), in ms. */
+  readonly maxAgeMs: number;
   readonly sshConfig?: ParsedSshConfig;
   readonly parallel: number;
   readonly connectTimeoutMs: number;
@@ -112,12 +114,13 @@ export async function loadFleet(
   const candidates = selectHosts(entries, { list: args.w, tags: args.g, exclude: args.x });
   const sshConfig = await loadSshConfig(args.F);
   const stateDir = stateDirFor(resolve(file));
+  const maxAgeMs = await readMaxAge(args['max-age'], stateDir);
   const hosts =
     options.availableOnly === false || args['all-candidates']
       ? candidates
       : await keepAvailableHosts(
-          { candidates, stateDir, sshConfig, user: args.l, list: args.w, maxAge: args['max-age'] },
+          { candidates, stateDir, sshConfig, user: args.l, list: args.w, maxAgeMs },
           context,
         );
-  return { hosts, candidates, stateDir, sshConfig, parallel, connectTimeoutMs };
+  return { hosts, candidates, stateDir, maxAgeMs, sshConfig, parallel, connectTimeoutMs };
 }

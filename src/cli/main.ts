@@ -99,14 +99,28 @@ function usageError(message: string, argv: readonly string[]): UsageError {
   if (first !== undefined && unknown.includes(first)) {
     return new UnknownOptionsError(`unknown command '${first}': lwt --help lists them`, unknown);
   }
-  const command = first && !first.startsWith('-') ? `lwt ${first}` : 'lwt';
+  // `lwt hosts check --x`: the help to read is the subcommand's.
+  const second = first === 'hosts' ? argv[1] : undefined;
+  if (second !== undefined && unknown.includes(second)) {
+    return new UnknownOptionsError(
+      `unknown command 'hosts ${second}': lwt hosts --help lists them`,
+      unknown,
+    );
+  }
+  const commandWords = [first, second].filter((w) => w !== undefined && !w.startsWith('-'));
+  const command = ['lwt', ...commandWords].join(' ');
   // yargs calls a surplus positional word an unknown argument too; say which it is.
   const named = (name: string) =>
     argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`);
   const options = unknown
     .filter(named)
     .map((name) => (name.length === 1 ? `-${name}` : `--${name}`));
-  const words = unknown.filter((name) => !named(name)).map((name) => `'${name}'`);
+  // yargs lists --max-lod also as maxLod, its camel-case twin: not a second mistake.
+  const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const twins = new Set(unknown.filter((n) => n.includes('-') && named(n)).map(camel));
+  const words = unknown
+    .filter((name) => !named(name) && !twins.has(name))
+    .map((name) => `'${name}'`);
   const parts = [
     ...(options.length
       ? [`unknown ${options.length === 1 ? 'option' : 'options'} ${options.join(', ')}`]

@@ -8,6 +8,7 @@ import { checkHosts, type HostCheck } from './check-hosts.js';
 import { recordChecks, type HostsState } from './hosts-state.js';
 import { loadHostsState, saveHostsState, STATE_FILE_NAME } from './state-store.js';
 import type { Thresholds } from './thresholds.js';
+import { UsageError } from '../usage-error.js';
 
 export interface CheckCandidatesOptions extends SshOptions, ConnectionOptions {
   /** The state folder (`stateDirFor(hostsFile)`); the result is saved there. */
@@ -71,6 +72,14 @@ export async function checkCandidates(
     ),
     new Date(),
   );
-  await saveHostsState(statePath, state);
+  try {
+    await saveHostsState(statePath, state);
+  } catch (error) {
+    // The check ran, but nothing else can use it: say where and why, as a usage problem.
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`cannot save the host check here (${code}): make the folder writable`, {
+      file: statePath,
+    });
+  }
   return { checks, state, statePath, durationMs: performance.now() - started };
 }

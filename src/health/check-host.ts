@@ -55,14 +55,22 @@ export async function checkHost(
     },
   );
   if (probe.outcome.kind === 'canceled') return undefined;
-  if (probe.outcome.kind !== 'ok') {
+  // A probe that started and then ran out of time met a host that answers but hangs on
+  // something (a --check, df on a dead NFS mount): unhealthy, with what it said until then.
+  const hung = probe.outcome.kind === 'timeout' && /^hostname=/m.test(probe.stdout);
+  if (probe.outcome.kind !== 'ok' && !hung) {
     const said = probe.stderr.trim().split('\n')[0] ?? '';
     return unreachable(at, elapsed(), 'probe', probe.outcome, { connectMs }, said);
   }
-  const report = parseProbeOutput(probe.stdout, options.thresholds.checks);
+  const seconds = (options.timeoutMs / 1000).toFixed(1);
+  const report = parseProbeOutput(
+    probe.stdout,
+    options.thresholds.checks,
+    hung ? `did not finish within ${seconds}s` : undefined,
+  );
   let figures: HostFigures = { ...report.figures, connectMs };
   let bandwidthError: string | undefined;
-  if (options.testFile && figures.homeExists && figures.home) {
+  if (options.testFile && !hung && figures.homeExists && figures.home) {
     const remaining = Math.max(0, deadline - performance.now());
     const measured = await boundedBandwidth(
       connection.client,
@@ -81,6 +89,9 @@ export async function checkHost(
     }
   }
   const failed = evaluateThresholds(figures, report.checks, options.thresholds, bandwidthError);
+  if (hung && !failed.some((f) => f.threshold === 'check')) {
+    failed.unshift({ threshold: 'timeout', message: `probe not done within ${seconds}s` });
+  }
   const base = { at, figures, durationMs: elapsed() };
   if (failed.length === 0) return { ...base, status: 'available', why: '' };
   return { ...base, status: 'unhealthy', failed, why: failed.map((f) => f.message).join('; ') };

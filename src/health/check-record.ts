@@ -33,8 +33,16 @@ export interface ThresholdFailure {
   readonly message: string;
 }
 
+/** `timeout`: the probe started but did not finish within --timeout. */
 export type ThresholdName =
-  'home' | 'max-load' | 'min-free-disk' | 'min-put-rate' | 'min-get-rate' | 'bandwidth' | 'check';
+  | 'home'
+  | 'max-load'
+  | 'min-free-disk'
+  | 'min-put-rate'
+  | 'min-get-rate'
+  | 'bandwidth'
+  | 'check'
+  | 'timeout';
 
 /**
  * Where an unreachable host broke: the transport's stages (refused, auth, ...), the connect

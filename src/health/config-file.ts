@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../usage-error.js';
+import { parseDuration, parseSize } from './units.js';
 
 export const CONFIG_FILE_NAME = 'config.json';
 
@@ -21,7 +22,9 @@ export interface HealthConfig {
   readonly timeout?: number;
 }
 
-const KINDS: Record<keyof HealthConfig, 'number' | 'size' | 'strings' | 'boolean'> = {
+type Kind = 'number' | 'size' | 'duration' | 'strings' | 'boolean';
+
+const KINDS: Record<keyof HealthConfig, Kind> = {
   'max-load': 'number',
   'min-free-disk': 'size',
   'min-put-rate': 'size',
@@ -29,11 +32,16 @@ const KINDS: Record<keyof HealthConfig, 'number' | 'size' | 'strings' | 'boolean
   check: 'strings',
   bandwidth: 'boolean',
   'bandwidth-size': 'size',
-  'max-age': 'size',
+  'max-age': 'duration',
   timeout: 'number',
 };
 
-/** Reads `<stateDir>/config.json`; no file is an empty config. Mistakes are UsageErrors. */
+/**
+ * Reads `<stateDir>/config.json`; no file is an empty config. The file holds settings of every
+ * command (`parallel`, `connect-timeout`, ...), so names that are not health settings are left
+ * to the others, as the CLI does with the same file; a health setting of the wrong type is a
+ * UsageError naming the file.
+ */
 export async function loadHealthConfig(stateDir: string): Promise<HealthConfig> {
   const file = join(stateDir, CONFIG_FILE_NAME);
   let text: string;
@@ -41,46 +49,62 @@ export async function loadHealthConfig(stateDir: string): Promise<HealthConfig> 
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new UsageError(`cannot read it (${(error as Error).message}): fix its permissions`, {
+      file,
+    });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`not valid JSON (${(error as Error).message}): fix or remove it`, {
+      file,
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError(`${file} must hold one JSON object like {"max-load": 1.5}`);
+    throw new UsageError('must hold one JSON object, like {"max-load": 1.5}', { file });
   }
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    const kind = KINDS[key as keyof HealthConfig];
-    if (kind === undefined) {
-      throw new UsageError(
-        `${file}: unknown setting '${key}'; the settings are ${Object.keys(KINDS).join(', ')}`,
-      );
-    }
-    config[key] = checkValue(file, key, kind, value);
+    if (!Object.hasOwn(KINDS, key)) continue;
+    config[key] = checkValue(file, key, KINDS[key as keyof HealthConfig], value);
   }
   return config as HealthConfig;
 }
 
-function checkValue(file: string, key: string, kind: string, value: unknown): unknown {
-  const ok =
-    (kind === 'number' && typeof value === 'number') ||
-    (kind === 'size' && (typeof value === 'number' || typeof value === 'string')) ||
-    (kind === 'boolean' && typeof value === 'boolean') ||
-    (kind === 'strings' &&
-      (typeof value === 'string' ||
-        (Array.isArray(value) && value.every((v) => typeof v === 'string'))));
-  if (!ok) {
-    const want = {
-      number: 'a number',
-      size: 'a number or a string like "2G"',
-      boolean: 'true or false',
-      strings: 'a string or a list of strings',
-    }[kind];
-    throw new UsageError(`${file}: '${key}' must be ${want}, got ${JSON.stringify(value)}`);
+/** The value as kept, or a UsageError naming the file: caught here, not when a flag is parsed. */
+function checkValue(file: string, key: string, kind: Kind, value: unknown): unknown {
+  const fail = (want: string): never => {
+    throw new UsageError(`'${key}' must be ${want}, got ${JSON.stringify(value)}`, { file });
+  };
+  switch (kind) {
+    case 'number':
+      if (typeof value !== 'number' || !(value >= 0)) fail('a number of 0 or more');
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') fail('true or false');
+      return value;
+    case 'strings': {
+      const list = typeof value === 'string' ? [value] : value;
+      const ok = Array.isArray(list) && list.every((v) => typeof v === 'string' && v.trim() !== '');
+      if (!ok) fail('a command or a list of commands');
+      return list;
+    }
+    case 'size':
+    case 'duration': {
+      const parse = kind === 'size' ? parseSize : parseDuration;
+      if (typeof value !== 'number' && typeof value !== 'string') fail(`like ${EXAMPLES[kind]}`);
+      try {
+        parse(value, key);
+      } catch {
+        fail(`like ${EXAMPLES[kind]}`);
+      }
+      return value;
+    }
   }
-  return kind === 'strings' && typeof value === 'string' ? [value] : value;
 }
+
+const EXAMPLES = {
+  size: '"500M", "2G" or 1048576 (bytes)',
+  duration: '"90s", "30m", "1h" or "2d"',
+};

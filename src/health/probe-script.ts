@@ -47,7 +47,7 @@ export function buildProbeCommand(home: string | undefined, checks: readonly str
 /** How one --check ended on a host. */
 export interface CheckResult {
   readonly command: string;
-  /** The exit status; 0 passes. */
+  /** The exit status; 0 passes; -1 when it never reported (see `output`). */
   readonly status: number;
   /** The first 300 bytes of what it printed, on one line. */
   readonly output: string;
@@ -59,7 +59,12 @@ export interface ProbeReport {
 }
 
 /** Reads the probe's output; a figure that is missing or garbled is left out, never guessed. */
-export function parseProbeOutput(stdout: string, checks: readonly string[]): ProbeReport {
+export function parseProbeOutput(
+  stdout: string,
+  checks: readonly string[],
+  /** What a check that never reported did; the probe was cut short. */
+  missing = 'did not run',
+): ProbeReport {
   const values = parseKeyValues(stdout);
   const cores = parseNumbers(values.get('cores'), 1)?.[0];
   const load = parseNumbers(values.get('load'), 3);
@@ -78,14 +83,28 @@ export function parseProbeOutput(stdout: string, checks: readonly string[]): Pro
   };
   return {
     figures,
-    checks: checks.map((command, i) => readCheck(command, values.get(`check${i + 1}`))),
+    checks: readChecks(checks, values, missing),
   };
 }
 
-function readCheck(command: string, value: string | undefined): CheckResult {
-  // No line at all: the probe was cut short before this check ran.
-  if (value === undefined) return { command, status: -1, output: 'did not run' };
+/** Checks run one after another: the first without a line is the one cut short. */
+function readChecks(
+  checks: readonly string[],
+  values: Map<string, string>,
+  missing: string,
+): CheckResult[] {
+  let cut = false;
+  return checks.map((command, i) => {
+    const value = values.get(`check${i + 1}`);
+    if (value !== undefined) return readCheck(command, value);
+    const output = cut ? 'did not run' : missing;
+    cut = true;
+    return { command, status: -1, output };
+  });
+}
+
+function readCheck(command: string, value: string): CheckResult {
   const match = /^(\d+)\s?(.*)$/.exec(value);
-  if (!match) return { command, status: -1, output: value };
+  if (!match) return { command, status: -1, output: `reported no status (${value})` };
   return { command, status: Number(match[1]), output: (match[2] ?? '').trim() };
 }

@@ -84,7 +84,7 @@ export function evaluateThresholds(
   }
   for (const check of checks) {
     if (check.status === 0) continue;
-    const how = check.status < 0 ? 'did not run' : `exited ${check.status}`;
+    const how = check.status < 0 ? check.output : `exited ${check.status}`;
     const said = check.output !== '' && check.status >= 0 ? `: ${check.output}` : '';
     failed.push({ threshold: 'check', message: `check '${check.command}' ${how}${said}` });
   }

@@ -159,7 +159,8 @@ function readThresholds(args: CheckArgs, config: HealthConfig): Thresholds {
   };
   const maxLoad = args['max-load'] ?? config['max-load'];
   if (maxLoad !== undefined && !(Number.isFinite(maxLoad) && maxLoad >= 0)) {
-    throw new UsageError(`--max-load must be a number of 0 or more, got '${String(maxLoad)}'`);
+    // yargs has already turned a word into NaN; the flag and the form are what help.
+    throw new UsageError('--max-load must be a load per core of 0 or more, like 1.5');
   }
   const checks = args.check ?? config.check ?? [];
   if (checks.some((c) => c.trim() === ''))

@@ -1,14 +1,6 @@
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import {
-  loadHealthConfig,
-  loadHostsState,
-  parseDuration,
-  resolveSshSettings,
-  stateKeyOf,
-  STATE_FILE_NAME,
-} from '../../index.js';
-import { DEFAULT_MAX_AGE } from '../available-hosts.js';
+import { loadHostsState, resolveSshSettings, stateKeyOf, STATE_FILE_NAME } from '../../index.js';
 import type { CliContext } from '../context.js';
 import { addFleetOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { printHostRows } from './hosts-output.js';
@@ -35,11 +27,6 @@ export function hostsListCommand(context: CliContext) {
         ),
     handler: async (args: ArgumentsCamelCase<ListArgs>) => {
       const fleet = await loadFleet(args, context, { availableOnly: false });
-      const config = await loadHealthConfig(fleet.stateDir);
-      const maxAgeMs = parseDuration(
-        args['max-age'] ?? config['max-age'] ?? DEFAULT_MAX_AGE,
-        '--max-age',
-      );
       const path = join(fleet.stateDir, STATE_FILE_NAME);
       const loaded = await loadHostsState(path);
       if (loaded.kind === 'missing') {
@@ -54,7 +41,7 @@ export function hostsListCommand(context: CliContext) {
         key: stateKeyOf(resolveSshSettings(host, { config: fleet.sshConfig, user: args.l })),
       }));
       const state = loaded.kind === 'ok' ? loaded.state : undefined;
-      printHostRows(hosts, state, { json: args.json, maxAgeMs }, context);
+      printHostRows(hosts, state, { json: args.json, maxAgeMs: fleet.maxAgeMs }, context);
     },
   };
 }
