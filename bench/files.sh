@@ -40,15 +40,17 @@ done
 
 # run_tool TOOL N WHAT: copies $payload/WHAT to $dest_root/WHAT on every host of the fleet.
 run_tool() {
-  local n=$2 src=$payload/$3 dest=$dest_root/$3 recurse=()
-  [ -d "$src" ] && recurse=(-r)
+  local n=$2 src=$payload/$3 dest=$dest_root/$3 recurse=() into=$dest_root/$3
+  # A folder goes into $dest_root, which exists: scp -r to a path that does not exist yet makes
+  # it the copy, and then every later host would nest its copy inside it (dest/tree/tree).
+  [ -d "$src" ] && recurse=(-r) into=$dest_root
   rm -rf "$dest_root" && mkdir -p "$dest_root"
   case $1 in
     lwt) measure lwt "$lwt" put --force -H "$FLEET_HOSTS_FILE" -F "$FLEET_SSH_CONFIG" -p "$n" "$src" "$dest" </dev/null ;;
-    pscp) measure pscp parallel-scp -h "$FLEET_ADDRESSES_FILE" -p "$n" -x "-F $FLEET_SSH_CONFIG" "${recurse[@]}" "$src" "$dest" ;;
+    pscp) measure pscp parallel-scp -h "$FLEET_ADDRESSES_FILE" -p "$n" -x "-F $FLEET_SSH_CONFIG" "${recurse[@]}" "$src" "$into" ;;
     clush) measure clush clush -S -f "$n" -w "$FLEET_ADDRESSES" -o "-F $FLEET_SSH_CONFIG" --copy "$src" --dest "$dest_root" ;;
     scp) measure scp bash -c 'for a in $(cat "$1"); do scp -q -F "$2" $3 "$4" "$a:$5" || exit 1; done' \
-      scp-loop "$FLEET_ADDRESSES_FILE" "$FLEET_SSH_CONFIG" "${recurse[*]}" "$src" "$dest" ;;
+      scp-loop "$FLEET_ADDRESSES_FILE" "$FLEET_SSH_CONFIG" "${recurse[*]}" "$src" "$into" ;;
   esac
   # Every tool must have left a whole copy: compare bytes with the source.
   if [ "$RC" -eq 0 ] && ! diff -rq "$src" "$dest" >/dev/null 2>&1; then

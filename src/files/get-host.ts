@@ -11,7 +11,9 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostSession } from './host-deadline.js';
+import type { HostRun } from './run-transfer.js';
 import { localReason } from './local-error.js';
+import { localSha256, remoteSha256 } from './checksums.js';
 import { kindOfMode } from './put-plan.js';
 import { resolveRemotePath } from './remote-paths.js';
 import { runPool } from './put-host.js';
@@ -21,9 +23,9 @@ import { TransferError } from './transfer-error.js';
 import {
   baseNameOf,
   joinPath,
+  parentOf,
   tempNameFor,
   type CompareMode,
-  type TransferCounts,
   type TreeEntry,
 } from './tree-entry.js';
 
@@ -31,23 +33,22 @@ import {
 const FILES_IN_FLIGHT = 16;
 const CHUNKS_IN_FLIGHT = 8;
 
-export interface GetHostOptions {
-  readonly compare: Exclude<CompareMode, 'checksum'>;
-  readonly runId: string;
-  readonly onBytes: (bytes: number) => void;
+export interface GetHostOptions extends HostRun {
+  readonly compare: CompareMode;
 }
 
 /**
  * One host's get: REMOTE (a file or a folder, followed if it is a link) into `localDir`
  * under its own name. Each file is written under a temporary name and renamed into place with
- * its mode and mtime; a file whose size and mtime match is skipped unless `force`.
+ * its mode and mtime; a file whose size and mtime match is skipped (`quick`), or whose size
+ * and sha256 match (`checksum`), unless `force`. Counts go into `options.tally` as files land.
  */
 export async function getFromHost(
   host: HostSession,
   remote: string,
   localDir: string,
   options: GetHostOptions,
-): Promise<TransferCounts> {
+): Promise<void> {
   const session = await host.sftp();
   const path = await resolveRemotePath(session, host.target.home, remote);
   const top = await session.stat(path);
@@ -62,7 +63,11 @@ export async function getFromHost(
   } else throw new TransferError(path, 'not a regular file or directory');
 
   await makeLocalDir(localDir, 0o755);
-  const counts = { filesCopied: 0, bytesCopied: 0, filesSkipped: 0, bytesSkipped: 0 };
+  const counts = options.tally;
+  const same =
+    options.compare === 'checksum'
+      ? await sameContent(host, parentOf(path) || '/', localDir, entries)
+      : new Set<string>();
   for (const dir of entries.filter((e) => e.kind === 'dir')) {
     await makeLocalDir(join(localDir, dir.rel), dir.mode);
   }
@@ -71,7 +76,7 @@ export async function getFromHost(
     const target = join(localDir, entry.rel);
     if (entry.kind === 'symlink') {
       const current = await readlink(target).catch(() => undefined);
-      if (options.compare === 'quick' && current === entry.target) {
+      if (options.compare !== 'force' && current === entry.target) {
         counts.filesSkipped++;
         return;
       }
@@ -81,12 +86,14 @@ export async function getFromHost(
     }
     if (entry.kind !== 'file') return;
     const here = await lstat(target).catch(() => undefined);
-    if (
-      options.compare === 'quick' &&
-      here?.isFile() &&
-      here.size === entry.size &&
-      Math.floor(here.mtimeMs / 1000) === entry.mtimeSec
-    ) {
+    const unchanged =
+      options.compare === 'checksum'
+        ? same.has(entry.rel)
+        : options.compare === 'quick' &&
+          here?.isFile() === true &&
+          here.size === entry.size &&
+          Math.floor(here.mtimeMs / 1000) === entry.mtimeSec;
+    if (unchanged) {
       counts.filesSkipped++;
       counts.bytesSkipped += entry.size;
       return;
@@ -101,7 +108,33 @@ export async function getFromHost(
     counts.filesCopied++;
     counts.bytesCopied += entry.size;
   });
-  return counts;
+}
+
+/**
+ * The files (by rel) whose local copy has the same size and sha256 as the remote one: the
+ * remote sums in one command, for the same-size files only. `rel`s are relative to `base`,
+ * the remote folder that holds REMOTE.
+ */
+async function sameContent(
+  host: HostSession,
+  base: string,
+  localDir: string,
+  entries: readonly TreeEntry[],
+): Promise<Set<string>> {
+  const candidates: Extract<TreeEntry, { kind: 'file' }>[] = [];
+  for (const entry of entries) {
+    if (entry.kind !== 'file') continue;
+    const here = await lstat(join(localDir, entry.rel)).catch(() => undefined);
+    if (here?.isFile() && here.size === entry.size) candidates.push(entry);
+  }
+  const same = new Set<string>();
+  if (candidates.length === 0) return same;
+  const remote = await remoteSha256(host, base, candidates);
+  for (const file of candidates) {
+    const local = await localSha256(join(localDir, file.rel)).catch(() => undefined);
+    if (local !== undefined && remote.get(file.rel) === local) same.add(file.rel);
+  }
+  return same;
 }
 
 async function walkRemote(

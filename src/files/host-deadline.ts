@@ -28,18 +28,18 @@ export interface HostDeadlineOptions {
  * Runs one host's transfer within its deadline and always settles with one outcome. The
  * deadline, a stop, or a closed connection abort every pending operation and destroy the
  * connection: ssh2 may lose SFTP callbacks on a dead connection, and a remote tar stops when
- * its channel goes (the remote wrapper's watchdog). A TransferError is the host's failure,
- * with its one line on stderr.
+ * its channel goes (the remote wrapper's watchdog). A TransferError is the host's `error`
+ * outcome, its message naming the path and the reason.
  */
 export async function runWithinDeadline(
   transport: Ssh2Transport,
   target: RemoteTarget,
   options: HostDeadlineOptions,
   work: (session: HostSession) => Promise<void>,
-): Promise<{ outcome: Outcome; stderr: string }> {
-  if (options.signal?.aborted) return { outcome: { kind: 'canceled' }, stderr: '' };
+): Promise<Outcome> {
+  if (options.signal?.aborted) return { kind: 'canceled' };
   const connection = await transport.connection(target);
-  if (!connection.ok) return { outcome: connection.outcome, stderr: '' };
+  if (!connection.ok) return connection.outcome;
   const client = connection.client;
   const controller = new AbortController();
   const started = performance.now();
@@ -77,13 +77,13 @@ export async function runWithinDeadline(
   };
   try {
     await work(session);
-    return { outcome: reason ?? { kind: 'ok' }, stderr: '' };
+    return reason ?? { kind: 'ok' };
   } catch (error) {
-    if (reason) return { outcome: reason, stderr: '' };
+    if (reason) return reason;
     // A failure of this host is its outcome, never the whole run's: a TransferError names the
     // path; anything else (a local disk error not caught at its source) says what it can.
     const message = error instanceof Error ? error.message : String(error);
-    return { outcome: { kind: 'exit', code: 1 }, stderr: `${message}\n` };
+    return { kind: 'error', message };
   } finally {
     clearTimeout(timer);
     client.removeListener('close', onClose);

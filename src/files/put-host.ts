@@ -1,19 +1,15 @@
 import { localSha256, remoteSha256 } from './checksums.js';
 import type { HostSession } from './host-deadline.js';
+import type { HostRun } from './run-transfer.js';
 import { planPut } from './put-plan.js';
+import { leftoverRunId, removeRemoteLeftovers } from './leftovers.js';
 import { listRemoteTree } from './remote-tree.js';
 import { makeRemoteDir, makeRemoteDirs, resolveRemotePath } from './remote-paths.js';
 import { sendFileViaSftp, sendLinkViaSftp } from './sftp-send.js';
+import type { SharedPayload } from './shared-payload.js';
 import { sendBatchViaTar } from './tar-send.js';
 import { TransferError } from './transfer-error.js';
-import {
-  baseNameOf,
-  joinPath,
-  parentOf,
-  type CompareMode,
-  type TransferCounts,
-  type TreeEntry,
-} from './tree-entry.js';
+import { baseNameOf, joinPath, parentOf, type CompareMode, type TreeEntry } from './tree-entry.js';
 
 /** Files up to this size go in tar batches; bigger ones go over SFTP (measured crossover). */
 export const SMALL_FILE_BYTES = 256 * 1024;
@@ -35,18 +31,21 @@ export interface PutSpec {
   readonly singleFile?: boolean;
 }
 
-export interface PutHostOptions {
+export interface PutHostOptions extends HostRun {
   readonly compare: CompareMode;
-  readonly runId: string;
-  readonly onBytes: (bytes: number) => void;
+  /** The put's bytes, read once for every host. */
+  readonly payload: SharedPayload;
 }
 
-/** One host's put: list what is there, plan, create folders, send, rename into place. */
+/**
+ * One host's put: list what is there, plan, create folders, send, rename into place. Counts
+ * go into `options.tally` as files land, so a host that fails part-way tells what it sent.
+ */
 export async function putToHost(
   host: HostSession,
   spec: PutSpec,
   options: PutHostOptions,
-): Promise<TransferCounts> {
+): Promise<void> {
   const session = await host.sftp();
   let base = await resolveRemotePath(session, host.target.home, spec.remote);
   let entries = spec.entries;
@@ -61,16 +60,32 @@ export async function putToHost(
     }
   }
   await makeRemoteDirs(session, base);
-  const plan = planPut(entries, await listRemoteTree(session, base, entries), options.compare);
+  const existing = await listRemoteTree(session, base, entries);
+  // What interrupted runs left where this one writes (staging folders, temporary files).
+  const leftovers = [...existing]
+    .filter(([rel]) => leftoverRunId(baseNameOf(rel)) !== undefined)
+    .map(([rel, item]) => ({ rel, mtimeSec: item.mtimeSec }));
+  if (leftovers.length > 0) await removeRemoteLeftovers(host, base, leftovers, options.runId);
+  const plan = planPut(entries, existing, options.compare);
   const conflict = plan.conflicts[0];
   if (conflict) throw new TransferError(joinPath(base, conflict.rel), conflict.reason);
 
+  const tally = options.tally;
+  const sizeOf = (e: TreeEntry) => (e.kind === 'file' ? e.size : 0);
+  const landed = (entries: readonly TreeEntry[]) => {
+    tally.filesCopied += entries.length;
+    tally.bytesCopied += entries.reduce((sum, e) => sum + sizeOf(e), 0);
+  };
+  const skipped = (entries: readonly TreeEntry[]) => {
+    tally.filesSkipped += entries.length;
+    tally.bytesSkipped += entries.reduce((sum, e) => sum + sizeOf(e), 0);
+  };
   const send = [...plan.send];
-  const skip = [...plan.skip];
+  skipped(plan.skip);
   if (plan.compare.length > 0) {
     const remote = await remoteSha256(host, base, plan.compare);
     for (const file of plan.compare) {
-      if (remote.get(file.rel) === (await localSha256(file.source))) skip.push(file);
+      if (remote.get(file.rel) === (await localSha256(file.source))) skipped([file]);
       else send.push(file);
     }
   }
@@ -99,28 +114,29 @@ export async function putToHost(
   const tarDone = (async () => {
     const batches = intoBatches(small);
     for (const [index, batch] of batches.entries()) {
-      const ok = await sendBatchViaTar(host, base, batch, `.lwt-${options.runId}-${index}`);
+      const ok = await sendBatchViaTar(
+        host,
+        base,
+        batch,
+        `.lwt-${options.runId}-${index}`,
+        options.payload,
+      );
       if (!ok) {
         // No tar there: everything left goes over SFTP.
         viaSftp.push(...batches.slice(index).flat());
         return;
       }
-      options.onBytes(batch.reduce((sum, e) => sum + (e.kind === 'file' ? e.size : 0), 0));
+      options.onBytes(batch.reduce((sum, e) => sum + sizeOf(e), 0));
+      landed(batch);
     }
   })();
   await tarDone;
-  await runPool(viaSftp, FILES_IN_FLIGHT, (entry) =>
-    entry.kind === 'file'
-      ? sendFileViaSftp(session, base, entry, options.runId, options.onBytes)
-      : sendLinkViaSftp(session, base, entry, options.runId),
-  );
-  const sizeOf = (e: TreeEntry) => (e.kind === 'file' ? e.size : 0);
-  return {
-    filesCopied: send.length,
-    bytesCopied: send.reduce((sum, e) => sum + sizeOf(e), 0),
-    filesSkipped: skip.length,
-    bytesSkipped: skip.reduce((sum, e) => sum + sizeOf(e), 0),
-  };
+  await runPool(viaSftp, FILES_IN_FLIGHT, async (entry) => {
+    if (entry.kind === 'file')
+      await sendFileViaSftp(session, base, entry, options.runId, options.onBytes, options.payload);
+    else await sendLinkViaSftp(session, base, entry, options.runId);
+    landed([entry]);
+  });
 }
 
 function groupByDepth<T extends { rel: string }>(entries: readonly T[]): T[][] {

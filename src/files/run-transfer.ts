@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { runOnHosts } from '../fleet/run-on-hosts.js';
 import type { FleetReporter, HostRef } from '../fleet/events.js';
 import { isSuccess, type Outcome } from '../outcome/outcome.js';
@@ -6,23 +5,27 @@ import type { Stopper } from '../pool/stop.js';
 import type { Ssh2Transport } from '../transport/ssh2/ssh2-transport.js';
 import type { RemoteTarget } from '../transport/transport.js';
 import { runWithinDeadline, type HostSession } from './host-deadline.js';
+import { makeRunId } from './leftovers.js';
 import {
   addCounts,
   type HostTransfer,
   type TransferReporter,
   type TransferResult,
 } from './transfer-events.js';
-import { NO_TRANSFER, type TransferCounts } from './tree-entry.js';
+import { newTally, NO_TRANSFER, type TransferCounts, type TransferTally } from './tree-entry.js';
+
+/** What a host's job gets besides its session. */
+export interface HostRun {
+  /** Names this run's temporary files and staging folders on the host. */
+  readonly runId: string;
+  readonly onBytes: (n: number) => void;
+  /** What the job moved and skipped so far; read also when the job fails. */
+  readonly tally: TransferTally;
+}
 
 /** What one host's transfer is: its work, or an outcome decided before connecting (skipped). */
 export type HostJob =
-  | {
-      readonly run: (
-        session: HostSession,
-        runId: string,
-        onBytes: (n: number) => void,
-      ) => Promise<TransferCounts>;
-    }
+  | { readonly run: (session: HostSession, run: HostRun) => Promise<void> }
   | { readonly outcome: Outcome };
 
 /**
@@ -60,17 +63,17 @@ export async function runTransfer(
       if (!job) throw new Error(`no job for ${target.name}`);
       if ('outcome' in job) return { outcome: job.outcome, stdout: '', stderr: '' };
       // Unique per host: loopback hosts can share one file system, and so a folder.
-      const runId = `${process.pid}-${randomBytes(4).toString('hex')}`;
+      const runId = makeRunId();
       const onBytes = (n: number) => reporters.forEach((r) => r.onBytes?.(host, n));
-      const { outcome, stderr } = await runWithinDeadline(
+      const tally = newTally();
+      const outcome = await runWithinDeadline(
         options.transport,
         target,
         { timeoutMs: options.timeoutMs, signal: options.stopper?.signal },
-        async (session) => {
-          counts.set(target.name, await job.run(session, runId, onBytes));
-        },
+        (session) => job.run(session, { runId, onBytes, tally }),
       );
-      return { outcome, stdout: '', stderr };
+      counts.set(target.name, { ...tally });
+      return { outcome, stdout: '', stderr: '' };
     },
   );
   const results = fleet.results.map((r) => ({ ...r, files: withCounts(r) }));

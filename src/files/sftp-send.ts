@@ -1,6 +1,7 @@
 import { open as openLocal, type FileHandle } from 'node:fs/promises';
 import type { SftpSession } from './sftp-session.js';
 import { localReason } from './local-error.js';
+import type { SharedPayload } from './shared-payload.js';
 import { TransferAborted, TransferError } from './transfer-error.js';
 import { joinPath, tempNameFor, type TreeEntry } from './tree-entry.js';
 
@@ -20,15 +21,11 @@ export async function sendFileViaSftp(
   entry: Extract<TreeEntry, { kind: 'file' }>,
   runId: string,
   onBytes: (bytes: number) => void,
+  payload?: SharedPayload,
 ): Promise<void> {
   const finalPath = joinPath(base, entry.rel);
   const tempPath = joinPath(base, tempNameFor(entry.rel, runId));
-  let local: FileHandle;
-  try {
-    local = await openLocal(entry.source, 'r');
-  } catch (error) {
-    throw new TransferError(entry.source, localReason(error));
-  }
+  const source = await openSource(entry, payload);
   let handle: Buffer | undefined;
   try {
     handle = await session.openForWrite(tempPath, entry.mode);
@@ -38,14 +35,10 @@ export async function sendFileViaSftp(
       while (next < entry.size) {
         const position = next;
         next += CHUNK_BYTES;
-        const length = Math.min(CHUNK_BYTES, entry.size - position);
-        const chunk = Buffer.allocUnsafe(length);
-        const { bytesRead } = await local.read(chunk, 0, length, position).catch((error) => {
-          throw new TransferError(entry.source, localReason(error));
-        });
-        if (bytesRead === 0) break; // The file shrank while we sent it: send what there is.
-        await session.write(finalPath, remote, chunk.subarray(0, bytesRead), position);
-        onBytes(bytesRead);
+        const chunk = await source.read(position, Math.min(CHUNK_BYTES, entry.size - position));
+        if (chunk.length === 0) break; // The file shrank while we sent it: send what there is.
+        await session.write(finalPath, remote, chunk, position);
+        onBytes(chunk.length);
       }
     };
     await Promise.all(Array.from({ length: CHUNKS_IN_FLIGHT }, worker));
@@ -69,8 +62,43 @@ export async function sendFileViaSftp(
     await session.unlink(tempPath).catch(() => undefined);
     throw failure;
   } finally {
-    await local.close();
+    await source.close();
   }
+}
+
+/** Where a file's chunks come from: the put's shared copy in memory, or the file itself. */
+interface ChunkSource {
+  read(position: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+async function openSource(
+  entry: Extract<TreeEntry, { kind: 'file' }>,
+  payload: SharedPayload | undefined,
+): Promise<ChunkSource> {
+  const whole = await payload?.wholeFile(entry);
+  if (whole) {
+    return {
+      read: (position, length) => Promise.resolve(whole.subarray(position, position + length)),
+      close: () => Promise.resolve(),
+    };
+  }
+  let local: FileHandle;
+  try {
+    local = await openLocal(entry.source, 'r');
+  } catch (error) {
+    throw new TransferError(entry.source, localReason(error));
+  }
+  return {
+    read: async (position, length) => {
+      const chunk = Buffer.allocUnsafe(length);
+      const { bytesRead } = await local.read(chunk, 0, length, position).catch((error) => {
+        throw new TransferError(entry.source, localReason(error));
+      });
+      return chunk.subarray(0, bytesRead);
+    },
+    close: () => local.close(),
+  };
 }
 
 /** A link at `base/rel`, made under a temporary name and renamed over whatever is there. */

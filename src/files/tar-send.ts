@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { quoteShellWord } from '../transport/shell-quote.js';
 import type { HostSession } from './host-deadline.js';
-import { localReason } from './local-error.js';
-import { packTar, type TarMember } from './tar-pack.js';
+import type { SharedPayload } from './shared-payload.js';
 import { TransferAborted, TransferError } from './transfer-error.js';
-import { joinPath, parentOf, type TreeEntry } from './tree-entry.js';
+import { baseNameOf, joinPath, parentOf, type TreeEntry } from './tree-entry.js';
 
 type Sendable = Extract<TreeEntry, { kind: 'file' | 'symlink' }>;
 
@@ -25,32 +23,17 @@ export async function sendBatchViaTar(
   base: string,
   batch: readonly Sendable[],
   stageName: string,
+  payload: SharedPayload,
 ): Promise<boolean> {
-  const members: TarMember[] = [];
-  for (const entry of batch) {
-    if (entry.kind === 'symlink') {
-      members.push({ ...entry, name: entry.rel });
-      continue;
-    }
-    const data = await readFile(entry.source).catch((error: unknown) => {
-      throw new TransferError(entry.source, localReason(error));
-    });
-    members.push({
-      kind: 'file',
-      name: entry.rel,
-      mode: entry.mode,
-      mtimeSec: entry.mtimeSec,
-      data,
-    });
-  }
-  const folders = [...new Set(batch.map((e) => parentOf(e.rel)))];
+  const tar = await payload.tarBatch(batch);
   const stage = joinPath(base, stageName);
   const result = await host.transport.run(
     // Absolute paths throughout: the command need not start in the host's home (which may not exist yet).
     { ...host.target, home: undefined },
     {
-      command: unpackScript(base, stage, folders),
-      stdin: packTar(members),
+      command: unpackScript(base, stage, batch),
+      stdin: tar,
+      streamStdin: true,
       timeoutMs: host.remainingMs(),
       killAfterMs: 1_000,
       signal: host.signal,
@@ -76,19 +59,31 @@ export async function sendBatchViaTar(
 /**
  * POSIX sh with GNU tar, find and mv. The staging folder goes on any exit, also on TERM from
  * the wrapper at a deadline; files already renamed are whole files, and no file is ever
- * half-written under its final name.
+ * half-written under its final name. A folder whose staged copy holds only files (the common
+ * case) is emptied by one mv of shell patterns that are known to match, since lwt knows every
+ * name in it: no find and no subshell (measured here for 1000 files in 10 folders: the ten
+ * subshell + find + mv took 56 ms of CPU, three times tar's extraction).
  */
-function unpackScript(base: string, stage: string, folders: readonly string[]): string {
+function unpackScript(base: string, stage: string, batch: readonly Sendable[]): string {
   const q = quoteShellWord;
-  const moves = folders.map(
-    (folder) =>
-      `(cd ${q(joinPath(stage, folder) || '.')} && find . -mindepth 1 -maxdepth 1 ! -type d -exec mv -f -t ${q(joinPath(base, folder))} -- {} +) || exit 1`,
-  );
+  const moves = [...namesByFolder(batch)].map(([folder, names]) => {
+    const from = q(joinPath(stage, folder) || '.');
+    const to = q(joinPath(base, folder));
+    if (names.hasSubfolders) {
+      return `(cd ${from} && find . -mindepth 1 -maxdepth 1 ! -type d -exec mv -f -t ${to} -- {} +) || exit 1`;
+    }
+    const patterns = [
+      names.plain ? '*' : '',
+      names.dot ? '.[!.]*' : '',
+      names.dotDot ? '..?*' : '',
+    ].filter(Boolean);
+    return `cd ${from} && mv -f -t ${to} -- ${patterns.join(' ')} || exit 1`;
+  });
   return [
     `command -v tar >/dev/null 2>&1 || exit ${NO_TAR_STATUS}`,
     `s=${q(stage)}`,
     'mkdir "$s" || exit 1',
-    `trap 'rm -rf "$s"' EXIT`,
+    `trap 'cd / && rm -rf "$s"' EXIT`,
     "trap 'exit 143' HUP INT TERM",
     'tar -x -p --no-same-owner -f - -C "$s" || {',
     // Before the trap frees the space again: was the disk full?
@@ -97,6 +92,37 @@ function unpackScript(base: string, stage: string, folders: readonly string[]): 
     '}',
     ...moves,
   ].join('\n');
+}
+
+/** Per folder of a batch: which kinds of names its files have, and whether it has subfolders. */
+function namesByFolder(batch: readonly Sendable[]) {
+  const folders = new Map<
+    string,
+    { plain: boolean; dot: boolean; dotDot: boolean; hasSubfolders: boolean }
+  >();
+  for (const entry of batch) {
+    const folder = parentOf(entry.rel);
+    const name = baseNameOf(entry.rel);
+    const names = folders.get(folder) ?? {
+      plain: false,
+      dot: false,
+      dotDot: false,
+      hasSubfolders: false,
+    };
+    if (name.startsWith('..')) names.dotDot = true;
+    else if (name.startsWith('.')) names.dot = true;
+    else names.plain = true;
+    folders.set(folder, names);
+  }
+  // tar makes every ancestor of a file's folder in the stage: those hold folders, not only files.
+  for (const folder of folders.keys()) {
+    for (let up = folder; up !== '';) {
+      up = parentOf(up);
+      const names = folders.get(up);
+      if (names) names.hasSubfolders = true;
+    }
+  }
+  return folders;
 }
 
 /**

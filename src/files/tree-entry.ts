@@ -29,6 +29,16 @@ export interface TransferCounts {
   readonly bytesSkipped: number;
 }
 
+/**
+ * Counts that grow while a host's transfer goes, so that a host that fails part-way still
+ * tells what it moved before it failed.
+ */
+export type TransferTally = { -readonly [K in keyof TransferCounts]: number };
+
+export function newTally(): TransferTally {
+  return { filesCopied: 0, bytesCopied: 0, filesSkipped: 0, bytesSkipped: 0 };
+}
+
 export const NO_TRANSFER: TransferCounts = {
   filesCopied: 0,
   bytesCopied: 0,

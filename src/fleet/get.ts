@@ -14,7 +14,7 @@ export async function get(
   hosts: readonly HostEntry[],
   remote: string,
   localDir: string,
-  options: Omit<TransferOptions, 'compare'> & { readonly compare?: 'quick' | 'force' } = {},
+  options: TransferOptions = {},
 ): Promise<TransferResult> {
   if (remote.trim() === '') {
     throw new UsageError('REMOTE is empty: give the remote file or folder to bring back');
@@ -28,11 +28,10 @@ export async function get(
   return transfer(
     hosts,
     (host) => ({
-      run: (session, runId, onBytes) =>
+      run: (session, run) =>
         getFromHost(session, remote, join(localDir, host.name), {
+          ...run,
           compare: options.compare ?? 'quick',
-          runId,
-          onBytes,
         }),
     }),
     options,

@@ -5,6 +5,7 @@ import type { HostJob } from '../files/run-transfer.js';
 import { runTransfer } from '../files/run-transfer.js';
 import { putToHost, type PutSpec } from '../files/put-host.js';
 import { scanLocal } from '../files/scan-local.js';
+import { SharedPayload } from '../files/shared-payload.js';
 import type { TransferReporter, TransferResult } from '../files/transfer-events.js';
 import type { CompareMode, TreeEntry } from '../files/tree-entry.js';
 import type { Ssh2Transport } from '../transport/ssh2/ssh2-transport.js';
@@ -46,7 +47,8 @@ export async function put(
     for (const source of sources) entries.push(...(await scanLocal(source, localName(source))));
     spec = { remote, entries };
   }
-  return transfer(hosts, () => ({ run: runPut(spec, options) }), options);
+  const payload = new SharedPayload();
+  return transfer(hosts, () => ({ run: runPut(spec, payload, options) }), options);
 }
 
 /**
@@ -81,12 +83,13 @@ export async function putPerHost(
       r.onNote?.(`${join(dir, folder)} names no selected host: not sent`),
     );
   }
+  const payload = new SharedPayload();
   return transfer(
     hosts,
     (host) => {
       const spec = specs.get(host.name);
       return spec
-        ? { run: runPut(spec, options) }
+        ? { run: runPut(spec, payload, options) }
         : { outcome: { kind: 'skipped', reason: `no folder ${join(dir, host.name)}` } };
     },
     options,
@@ -127,10 +130,11 @@ export async function transfer(
 
 function runPut(
   spec: PutSpec,
+  payload: SharedPayload,
   options: TransferOptions,
 ): Extract<HostJob, { run: unknown }>['run'] {
-  return (session, runId, onBytes) =>
-    putToHost(session, spec, { compare: options.compare ?? 'quick', runId, onBytes });
+  return (session, run) =>
+    putToHost(session, spec, { ...run, compare: options.compare ?? 'quick', payload });
 }
 
 /** One source to `remote` itself: a folder's contents into it, a file as it (see put). */

@@ -41,6 +41,7 @@ function severity(outcome: Outcome): ExitCodeValue {
     case 'signal':
     case 'no-status':
     case 'canceled':
+    case 'error':
       return ExitCode.failed;
     case 'timeout':
       return ExitCode.timeout;
@@ -51,7 +52,7 @@ function severity(outcome: Outcome): ExitCodeValue {
 
 /**
  * clush -S / pdsh -S: the largest remote exit code, or 255 when any command did not run to
- * completion (signal, timeout, unreachable, no status, canceled).
+ * completion (signal, timeout, unreachable, no status, canceled, a transfer error).
  */
 export function maxRemoteExitCode(outcomes: Iterable<Outcome>): number {
   let max = 0;

@@ -19,7 +19,13 @@ export type Outcome =
   /** The command ended but nobody reported how (the SSH spec allows a server to send no status). */
   | { readonly kind: 'no-status' }
   /** Nothing was done on purpose (a host with nothing to send, say). */
-  | { readonly kind: 'skipped'; readonly reason: string };
+  | { readonly kind: 'skipped'; readonly reason: string }
+  /**
+   * lwt's own work on the host failed, not a remote command: a file transfer that could not
+   * read, write or rename a path. `message` names the path and the reason
+   * ("/proc/x: no such file or directory").
+   */
+  | { readonly kind: 'error'; readonly message: string };
 
 export type OutcomeKind = Outcome['kind'];
 export type TimeoutPhase = 'connect' | 'run';
@@ -34,6 +40,7 @@ export const OUTCOME_KINDS: readonly OutcomeKind[] = [
   'canceled',
   'no-status',
   'skipped',
+  'error',
 ];
 
 /** Whether an outcome counts as success for summaries and the `ok` view of results. */
@@ -60,6 +67,8 @@ export function describeOutcome(outcome: Outcome): string {
       return 'ended without an exit status';
     case 'skipped':
       return `skipped: ${outcome.reason}`;
+    case 'error':
+      return outcome.message;
   }
 }
 

@@ -17,6 +17,7 @@ const LABELS: Record<OutcomeKind, string> = {
   canceled: 'canceled',
   'no-status': 'no exit status',
   skipped: 'skipped',
+  error: 'failed',
 };
 
 /** "3 ok, 1 failed, 1 timed out": ok always, other kinds only when they happened. */

@@ -28,6 +28,7 @@ import {
 } from '../../src/testing/index.js';
 import { runLwt as runWithInput, startLwt, type StartOptions } from '../helpers/lwt-process.js';
 import { waitFor } from '../helpers/processes.js';
+import { makeRunId } from '../../src/files/leftovers.js';
 
 // lwt reads a piped stdin whole before it starts: give it an empty one.
 const runLwt = (args: readonly string[], options: StartOptions = {}) =>
@@ -58,9 +59,9 @@ function snapshot(root: string): Record<string, string> {
 
 interface JsonLine {
   host: string;
-  outcome: { kind: string; stage?: string };
   stderr: string;
   files: { filesCopied: number; bytesCopied: number; filesSkipped: number };
+  outcome: { kind: string; stage?: string; message?: string };
 }
 const jsonLines = (stdout: string): JsonLine[] =>
   stdout
@@ -134,6 +135,21 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
     for (const home of homes) expect(snapshot(join(home, 'app'))).toEqual(expected);
   });
 
+  it('puts hidden files and names that start with two dots, in leaf and parent folders', async () => {
+    const src = join(work, 'dotted');
+    mkdirSync(join(src, 'leaf'), { recursive: true });
+    for (const dir of [src, join(src, 'leaf')]) {
+      for (const name of ['.hidden', '..two-dots', '...three', 'plain', '-dash', '*star']) {
+        writeFileSync(join(dir, name), `${name}\n`);
+      }
+    }
+    mkdirSync(join(src, 'only-dots'));
+    writeFileSync(join(src, 'only-dots', '.profile'), 'x\n');
+    const r = await runLwt(['put', ...ssh(), src, 'dotted']);
+    expect(r.code).toBe(0);
+    for (const home of homes) expect(snapshot(join(home, 'dotted'))).toEqual(snapshot(src));
+  });
+
   it('--checksum sends only what differs in content; --force sends all', async () => {
     await runLwt(['put', ...ssh(), join(work, 'src'), 'sums']);
     // Same size, same mtime, other content: the quick check cannot see it, --checksum can.
@@ -162,6 +178,22 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
     }
     const again = await runLwt(['get', ...ssh(), '--json', 'fetchme', into]);
     expect(jsonLines(again.stdout).map((l) => l.files.filesCopied)).toEqual([0, 0, 0]);
+    // Same size and mtime, other content: only --checksum sees it.
+    const [first] = [...fleet.addresses].sort() as [string];
+    const changed = join(into, first, 'fetchme', 'sub', 'small-7');
+    const before = lstatSync(changed);
+    writeFileSync(changed, 'file Y\n');
+    utimesSync(changed, before.atime, before.mtime);
+    const quick = await runLwt(['get', ...ssh(), '--json', 'fetchme', into]);
+    expect(jsonLines(quick.stdout).map((l) => l.files.filesCopied)).toEqual([0, 0, 0]);
+    const sums = await runLwt(['get', ...ssh(), '--json', '--checksum', 'fetchme', into]);
+    expect(sums.code).toBe(0);
+    expect(jsonLines(sums.stdout).map((l) => [l.files.filesCopied, l.files.filesSkipped])).toEqual([
+      [1, 54],
+      [0, 55],
+      [0, 55],
+    ]);
+    expect(readFileSync(changed, 'utf8')).toBe('file 7\n');
   });
 
   it('scatters DIR/<host>/ with --per-host, skipping hosts without a folder', async () => {
@@ -224,9 +256,60 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/unreachable \(reset\): connection lost during the transfer/);
       expect(existsSync(join(dest, 'huge.bin'))).toBe(false);
+      // The dead run's temporary file is still there; the next put to that folder removes it.
+      expect(readdirSync(dest).filter((n) => n.includes('.lwt-'))).toHaveLength(1);
+      const next = await runLwt([
+        'put',
+        ...ssh(),
+        '-w',
+        fleet.addresses[0] as string,
+        join(work, 'src', 'run.sh'),
+        'killed/',
+      ]);
+      expect(next.code).toBe(0);
+      expect(readdirSync(dest)).toEqual(['run.sh']);
     } finally {
       rmSync(big, { force: true });
     }
+  });
+
+  it("removes leftovers of dead runs of this machine, keeps other runs' recent ones", async () => {
+    const dest = join(homes[2] as string, 'stale');
+    mkdirSync(join(dest, 'sub'), { recursive: true });
+    const dead = deadPid();
+    const deadRun = makeRunId().replace(/-\d+-/, `-${dead}-`);
+    const liveRun = makeRunId(); // this test's own pid: alive
+    const elsewhere = `abcdef-${dead}-0badc0de`; // another machine's run: cannot tell if it lives
+    const tag = deadRun.slice(0, 6);
+    const foreign = tag === 'abcdef' ? elsewhere.replace('abcdef', 'abcdee') : elsewhere;
+    mkdirSync(join(dest, `.lwt-${deadRun}-0`, 'sub'), { recursive: true });
+    writeFileSync(join(dest, `.lwt-${deadRun}-0`, 'sub', 'half'), 'half');
+    writeFileSync(join(dest, 'sub', `.small-1.lwt-${deadRun}`), 'half');
+    writeFileSync(join(dest, `.run.sh.lwt-${liveRun}`), 'in progress');
+    writeFileSync(join(dest, `.run.sh.lwt-${foreign}`), 'in progress elsewhere');
+    // An old mtime does not make it idle: its ctime (just now) does not lie.
+    writeFileSync(join(dest, 'sub', `.small-2.lwt-${foreign}`), 'elsewhere, old mtime');
+    utimesSync(join(dest, 'sub', `.small-2.lwt-${foreign}`), 1_600_000_000, 1_600_000_000);
+    writeFileSync(join(dest, '.lwt-notours'), 'a user file');
+    writeFileSync(join(dest, 'sub', 'keep.lwt-x'), 'a user file');
+    const r = await runLwt([
+      'put',
+      ...ssh(),
+      '-w',
+      fleet.addresses[2] as string,
+      join(work, 'src'),
+      'stale',
+    ]);
+    expect(r.code).toBe(0);
+    const names = readdirSync(dest).filter((n) => n.includes('lwt'));
+    expect(names.sort()).toEqual(
+      ['.lwt-notours', `.run.sh.lwt-${liveRun}`, `.run.sh.lwt-${foreign}`].sort(),
+    );
+    expect(
+      readdirSync(join(dest, 'sub'))
+        .filter((n) => n.includes('lwt'))
+        .sort(),
+    ).toEqual([`.small-2.lwt-${foreign}`, 'keep.lwt-x'].sort());
   });
 
   it('a host frozen mid-transfer ends in a timeout at the deadline (-t)', async () => {
@@ -331,6 +414,32 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
       for (const name of readdirSync(join(mountPoint, 'many'))) {
         expect(lstatSync(join(mountPoint, 'many', name)).size).toBe(60_000);
       }
+      // Small files land (tar), then the big one does not fit: the host fails part-way and
+      // still tells what it sent.
+      rmSync(join(mountPoint, 'many'), { recursive: true });
+      const mixed = join(work, 'mixed');
+      mkdirSync(mixed);
+      for (let i = 0; i < 10; i++) writeFileSync(join(mixed, `s${i}`), Buffer.alloc(10_000, i));
+      writeFileSync(join(mixed, 'big.bin'), Buffer.alloc(2 * 1024 * 1024, 5));
+      const partial = await runLwt([
+        'put',
+        ...ssh(),
+        '--json',
+        '-w',
+        fleet.addresses[0] as string,
+        mixed,
+        join(mountPoint, 'mixed'),
+      ]);
+      expect(partial.code).toBe(1);
+      const [line] = jsonLines(partial.stdout) as [JsonLine];
+      expect(line.outcome).toEqual({
+        kind: 'error',
+        message: `${join(mountPoint, 'mixed', 'big.bin')}: no space left on device`,
+      });
+      expect([line.files.filesCopied, line.files.bytesCopied]).toEqual([10, 100_000]);
+      expect(readdirSync(join(mountPoint, 'mixed')).sort()).toEqual(
+        Array.from({ length: 10 }, (_, i) => `s${i}`).sort(),
+      );
     } finally {
       execFileSync('umount', [mountPoint]);
     }
@@ -370,9 +479,32 @@ describe.skipIf(!sshdAvailable())('lwt put as a user who may not write there', (
     expect(fleet.user).toBe(TEST_USER);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${join(locked, 'app')}: permission denied`);
+    expect(r.stderr).toMatch(/lwt put: 0 ok, 1 failed/);
     expect(readdirSync(locked)).toEqual([]);
+    const json = await runLwt([
+      'put',
+      '--json',
+      '-F',
+      fleet.sshConfigPath,
+      '-w',
+      fleet.addresses[0] as string,
+      src,
+      join(locked, 'app'),
+    ]);
+    expect(json.code).toBe(1);
+    const line = JSON.parse(json.stdout) as { outcome: unknown; stderr: string };
+    expect(line.outcome).toEqual({
+      kind: 'error',
+      message: `${join(locked, 'app')}: permission denied`,
+    });
+    expect(line.stderr).toBe('');
   });
 });
+
+/** A pid that no process has now (a child that has exited and been reaped). */
+function deadPid(): number {
+  return Number(execFileSync('sh', ['-c', 'sh -c "echo \\$\\$"'], { encoding: 'utf8' }).trim());
+}
 
 /** The connection pids and all their descendants. */
 function sessionTree(roots: readonly number[]): number[] {

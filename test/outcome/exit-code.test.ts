@@ -9,6 +9,7 @@ import {
   type Outcome,
   type OutcomeKind,
 } from '../../src/outcome/index.js';
+import { outcomeToJson } from '../../src/report/outcome-json.js';
 
 /** One outcome of every kind, so that a kind added later without a test fails here. */
 const sample: Record<OutcomeKind, Outcome> = {
@@ -20,6 +21,7 @@ const sample: Record<OutcomeKind, Outcome> = {
   canceled: { kind: 'canceled' },
   'no-status': { kind: 'no-status' },
   skipped: { kind: 'skipped', reason: 'nothing to send' },
+  error: { kind: 'error', message: '/proc/x: no such file or directory' },
 };
 
 /** The policy of the issue, kind by kind. */
@@ -32,6 +34,7 @@ const expected: Record<OutcomeKind, number> = {
   canceled: 1,
   'no-status': 1,
   skipped: 0,
+  error: 1,
 };
 
 function permutations<T>(items: readonly T[]): T[][] {
@@ -70,6 +73,9 @@ describe('exitCodeFor', () => {
     ['timed out + unreachable', ['timeout', 'unreachable'], 4],
     ['all of them', ['ok', 'exit', 'signal', 'timeout', 'unreachable', 'no-status'], 4],
     ['failures only', ['exit', 'signal', 'no-status', 'canceled'], 1],
+    ['a transfer error + failed', ['error', 'exit'], 1],
+    ['a transfer error + timed out', ['error', 'timeout'], 3],
+    ['a transfer error + unreachable', ['error', 'unreachable'], 4],
   ])('%s is %i in every order', (_name, kinds, code) => {
     for (const order of permutations(kinds)) {
       expect(exitCodeFor(order.map((k) => sample[k]))).toBe(code);
@@ -124,12 +130,20 @@ describe('maxRemoteExitCode (clush -S)', () => {
     expect(maxRemoteExitCode([{ kind: 'exit', code: 255 }])).toBe(255);
   });
 
-  it.each<OutcomeKind>(['signal', 'timeout', 'unreachable', 'no-status', 'canceled'])(
+  it.each<OutcomeKind>(['signal', 'timeout', 'unreachable', 'no-status', 'canceled', 'error'])(
     'is 255 when any outcome is %s',
     (kind) => {
       expect(maxRemoteExitCode([{ kind: 'exit', code: 2 }, sample[kind], sample.ok])).toBe(255);
     },
   );
+});
+
+describe('the error outcome', () => {
+  it('keeps its JSON shape: kind and message only', () => {
+    expect(JSON.stringify(outcomeToJson(sample.error))).toBe(
+      '{"kind":"error","message":"/proc/x: no such file or directory"}',
+    );
+  });
 });
 
 describe('isSuccess / describeOutcome', () => {
@@ -151,6 +165,7 @@ describe('isSuccess / describeOutcome', () => {
     [sample.canceled, 'canceled'],
     [sample['no-status'], 'ended without an exit status'],
     [sample.skipped, 'skipped: nothing to send'],
+    [sample.error, '/proc/x: no such file or directory'],
   ])('%j reads "%s"', (outcome, text) => {
     expect(describeOutcome(outcome)).toBe(text);
   });

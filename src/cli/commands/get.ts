@@ -3,7 +3,7 @@ import { get } from '../../index.js';
 import { UsageError } from '../../usage-error.js';
 import type { CliContext } from '../context.js';
 import { addFleetOptions } from '../fleet-options.js';
-import { addTransferOptions, runTransferCommand, type TransferArgs } from './put.js';
+import { addTransferOptions, compareModeOf, runTransferCommand, type TransferArgs } from './put.js';
 
 export function getCommand(context: CliContext) {
   return {
@@ -23,7 +23,7 @@ export function getCommand(context: CliContext) {
         .epilogue(
           'Each file is written under a temporary name and renamed into place, with its mode and mtime; ' +
             'symbolic links inside folders are brought back as links. A file whose size and mtime match ' +
-            'the local copy is skipped unless --force.',
+            'the local copy is skipped unless --checksum (then same size and sha256) or --force.',
         )
         .example('$0 get /var/log/app.log ./logs', 'into ./logs/<host>/app.log')
         .example('$0 get -g db -t 120 data/results ./results', 'a folder, 2 minutes a host')
@@ -36,8 +36,9 @@ export function getCommand(context: CliContext) {
       }
       const remote = args.remote;
       const localDir = args.localdir;
+      const compare = compareModeOf(args);
       await runTransferCommand(args, context, 'get', (fleet, options) =>
-        get(fleet.hosts, remote, localDir, { ...options, compare: args.force ? 'force' : 'quick' }),
+        get(fleet.hosts, remote, localDir, { ...options, compare }),
       );
     },
   };

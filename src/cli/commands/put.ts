@@ -37,12 +37,6 @@ export function putCommand(context: CliContext) {
           default: false,
           describe: 'LOCAL is a folder of folders: each host gets LOCAL/<host>/ (put-all-diff)',
         })
-        .option('checksum', {
-          alias: 'c',
-          type: 'boolean',
-          default: false,
-          describe: 'Skip a file only when its content is the same (sha256), not size and mtime',
-        })
         .epilogue(
           "One LOCAL and REMOTE without a trailing slash: a folder's contents go into REMOTE, a file becomes REMOTE " +
             '(or goes into it if REMOTE is a folder there). Several LOCALs, or REMOTE/, go into REMOTE under their ' +
@@ -69,9 +63,7 @@ export function putCommand(context: CliContext) {
       if (args['per-host'] && paths.length !== 1) {
         throw new UsageError('--per-host takes one DIR and REMOTE: lwt put --per-host ./out /data');
       }
-      if (args.force && args.checksum)
-        throw new UsageError('--force and --checksum do not go together: pick one');
-      const compare: CompareMode = args.force ? 'force' : args.checksum ? 'checksum' : 'quick';
+      const compare = compareModeOf(args);
       await runTransferCommand(args, context, 'put', (fleet, options) =>
         args['per-host']
           ? putPerHost(fleet.hosts, paths[0] as string, remote, { ...options, compare })
@@ -81,7 +73,14 @@ export function putCommand(context: CliContext) {
   };
 }
 
-/** -t, --json and --force, shared by put and get. */
+/** --force, --checksum or neither (the quick check); both at once is a usage error. */
+export function compareModeOf(args: { force: boolean; checksum?: boolean }): CompareMode {
+  if (args.force && args.checksum)
+    throw new UsageError('--force and --checksum do not go together: pick one');
+  return args.force ? 'force' : args.checksum ? 'checksum' : 'quick';
+}
+
+/** -t, --json, --force and --checksum, shared by put and get. */
 export function addTransferOptions<T>(y: Argv<T>) {
   return y
     .option('timeout', {
@@ -95,6 +94,12 @@ export function addTransferOptions<T>(y: Argv<T>) {
       type: 'boolean',
       default: false,
       describe: 'Copy every file, also those that look unchanged',
+    })
+    .option('checksum', {
+      alias: 'c',
+      type: 'boolean',
+      default: false,
+      describe: 'Skip a file only when its content is the same (sha256), not size and mtime',
     })
     .option('json', {
       type: 'boolean',

@@ -7,7 +7,7 @@ import { formatBytes, formatRate } from './format-bytes.js';
 /**
  * The end-of-run lines on stderr: hosts by outcome, files and bytes copied and skipped, the
  * throughput; then each reason a host did not succeed, with its hosts folded. A transfer's
- * failure is described by what the host said ("/opt/app: permission denied"), not "exit 1".
+ * failure is described by its path and reason ("/opt/app: permission denied"), not "exit 1".
  */
 export function transferSummary(stderr: NodeJS.WritableStream, command: string): TransferReporter {
   return {
@@ -25,7 +25,7 @@ export function transferSummary(stderr: NodeJS.WritableStream, command: string):
       const byReason = new Map<string, HostTransfer[]>();
       for (const result of run.results) {
         if (isSuccess(result.outcome) && result.outcome.kind !== 'skipped') continue;
-        const reason = reasonOf(result);
+        const reason = describeOutcome(result.outcome);
         byReason.set(reason, [...(byReason.get(reason) ?? []), result]);
       }
       for (const [reason, results] of byReason) {
@@ -33,10 +33,4 @@ export function transferSummary(stderr: NodeJS.WritableStream, command: string):
       }
     },
   };
-}
-
-/** What a host said when its transfer failed, else the outcome in words. */
-export function reasonOf(result: HostTransfer): string {
-  const said = result.stderr.trim().split('\n')[0];
-  return result.outcome.kind === 'exit' && said ? said : describeOutcome(result.outcome);
 }
