@@ -32,50 +32,80 @@ export interface FleetArgs {
 }
 
 export function addFleetOptions<T>(y: Argv<T>) {
-  return y
-    .option('hosts-file', {
-      alias: 'H',
-      type: 'string',
-      describe: 'Hosts file [default: $LWT_HOSTS, else ./hosts]',
-    })
-    .option('w', { type: 'string', describe: 'Hosts to use instead of the file: web[01-05],db1' })
-    .option('g', { type: 'string', array: true, describe: 'Only hosts with this tag (repeatable)' })
-    .option('x', { type: 'string', describe: 'Exclude these hosts: web[03-04]' })
-    .option('F', {
-      type: 'string',
-      describe: 'ssh config file, as ssh -F [default: ~/.ssh/config]',
-    })
-    .option('i', {
-      type: 'string',
-      array: true,
-      describe: 'Identity (private key) file, as ssh -i',
-    })
-    .option('l', { type: 'string', describe: 'Log in as this user, as ssh -l' })
-    .option('parallel', { alias: 'p', type: 'number', default: 64, describe: 'Hosts at once' })
-    .option('connect-timeout', {
-      type: 'number',
-      default: 10,
-      describe: 'Seconds for TCP, key exchange and authentication',
-    })
-    .option('host-key-check', {
-      choices: ['accept-new', 'yes', 'no'] as const,
-      describe:
-        'Unknown host keys: remember (accept-new), refuse (yes), or skip checks (no) [default: StrictHostKeyChecking from the ssh config, else accept-new]',
-    })
-    .option('all-candidates', {
-      type: 'boolean',
-      describe: 'Use every selected host, also those the last lwt hosts check found not available',
-    })
-    .option('max-age', {
-      type: 'string',
-      describe:
-        'A host check older than this is not used to leave hosts out: 90s, 30m, 2h [default: max-age of .lwt/config.json, else 1h]',
-    })
-    .group(
-      ['hosts-file', 'w', 'g', 'x', 'F', 'i', 'l', 'parallel', 'connect-timeout', 'host-key-check'],
-      'Hosts and SSH:',
-    )
-    .group(['all-candidates', 'max-age'], 'Available hosts (see lwt hosts):');
+  return (
+    y
+      .option('hosts-file', {
+        alias: 'H',
+        type: 'string',
+        describe: 'Hosts file [default: $LWT_HOSTS, else ./hosts]',
+      })
+      // Long twins of the short flags, so LWT_SSH_CONFIG or {"exclude": ...} can name them too.
+      .option('w', {
+        alias: 'host-list',
+        type: 'string',
+        describe: 'Hosts to use instead of the file: web[01-05],db1',
+      })
+      .option('g', {
+        alias: 'tag',
+        type: 'string',
+        array: true,
+        describe: 'Only hosts with this tag (repeatable)',
+      })
+      .option('x', {
+        alias: 'exclude',
+        type: 'string',
+        describe: 'Exclude these hosts: web[03-04]',
+      })
+      .option('F', {
+        alias: 'ssh-config',
+        type: 'string',
+        describe: 'ssh config file, as ssh -F [default: ~/.ssh/config]',
+      })
+      .option('i', {
+        alias: 'identity',
+        type: 'string',
+        array: true,
+        describe: 'Identity (private key) file, as ssh -i',
+      })
+      .option('l', { alias: 'login', type: 'string', describe: 'Log in as this user, as ssh -l' })
+      .option('parallel', { alias: 'p', type: 'number', default: 64, describe: 'Hosts at once' })
+      .option('connect-timeout', {
+        type: 'number',
+        default: 10,
+        describe: 'Seconds for TCP, key exchange and authentication',
+      })
+      .option('host-key-check', {
+        choices: ['accept-new', 'yes', 'no'] as const,
+        describe:
+          'Unknown host keys: remember (accept-new), refuse (yes), or skip checks (no) [default: StrictHostKeyChecking from the ssh config, else accept-new]',
+      })
+      .option('all-candidates', {
+        type: 'boolean',
+        describe:
+          'Use every selected host, also those the last lwt hosts check found not available',
+      })
+      .option('max-age', {
+        type: 'string',
+        describe:
+          'A host check older than this is not used to leave hosts out: 90s, 30m, 2h [default: max-age of .lwt/config.json, else 1h]',
+      })
+      .group(
+        [
+          'hosts-file',
+          'w',
+          'g',
+          'x',
+          'F',
+          'i',
+          'l',
+          'parallel',
+          'connect-timeout',
+          'host-key-check',
+        ],
+        'Hosts and SSH:',
+      )
+      .group(['all-candidates', 'max-age'], 'Available hosts (see lwt hosts):')
+  );
 }
 
 export interface Fleet {

@@ -183,6 +183,15 @@ describe.skipIf(!sshdAvailable())('lwt exec against a real sshd', () => {
     }
   });
 
+  it('takes the ssh config from LWT_SSH_CONFIG, the long twin of -F', async () => {
+    // Without it lwt would try 127.0.0.2 on port 22, where nothing listens.
+    const r = await runLwt(['exec', '-w', '127.0.0.2', '--', 'echo via env'], {
+      env: { LWT_SSH_CONFIG: fleet.sshConfigPath },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('127.0.0.2: via env\n');
+  });
+
   it('with -n leaves the remote stdin empty and does not wait for a stdin that never ends', async () => {
     // startWithInput without input keeps our stdin an open pipe, as a parent that never
     // closes it would; without -n lwt would wait for its end.
