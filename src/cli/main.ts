@@ -1,10 +1,6 @@
 import yargs from 'yargs';
 import { ExitCode } from '../outcome/exit-code.js';
-import { execCommand } from './commands/exec.js';
-import { hostsCommand } from './commands/hosts.js';
-import { runCommand } from './commands/run.js';
-import { putCommand } from './commands/put.js';
-import { getCommand } from './commands/get.js';
+import type { Argv } from 'yargs';
 import type { CliContext } from './context.js';
 import { describeCliError } from './describe-error.js';
 import { UsageError } from '../usage-error.js';
@@ -49,22 +45,65 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   }
 }
 
+/** Adds one command to the parser. */
+type Register = (parser: Argv, context: CliContext) => Argv;
+
+/**
+ * Each command's module, by every name it answers to, loaded only when asked for: the fleet
+ * commands pull in ssh2 and more, which `lwt run` (and its 1000-command benchmarks) should not
+ * pay for at every start.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  exec: async () => {
+    const { execCommand } = await import('./commands/exec.js');
+    return (parser, context) => parser.command(execCommand(context));
+  },
+  run: async () => {
+    const { runCommand } = await import('./commands/run.js');
+    return (parser, context) => parser.command(runCommand(context));
+  },
+  hosts: async () => {
+    const { hostsCommand } = await import('./commands/hosts.js');
+    return (parser, context) => parser.command(hostsCommand(context));
+  },
+  put: async () => {
+    const { putCommand } = await import('./commands/put.js');
+    return (parser, context) => parser.command(putCommand(context));
+  },
+  get: async () => {
+    const { getCommand } = await import('./commands/get.js');
+    return (parser, context) => parser.command(getCommand(context));
+  },
+};
+const ALIASES: Readonly<Record<string, string>> = {
+  'execute-all': 'exec',
+  multiprocess: 'run',
+  'put-all': 'put',
+  'get-all': 'get',
+};
+
+/** The commands to register: the one named first on the line, or all (for help, mistakes). */
+async function loadCommands(argv: readonly string[]): Promise<Register[]> {
+  const first = argv[0] ?? '';
+  const name = ALIASES[first] ?? first;
+  const chosen = Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+  return Promise.all(chosen.map((n) => (COMMANDS[n] as () => Promise<Register>)()));
+}
+
 /** One parse and run; resolves true when it printed --help or --version instead. */
 async function parse(
   argv: readonly string[],
   context: CliContext,
   settings: Settings,
 ): Promise<boolean> {
-  const parser = yargs()
+  const commands = await loadCommands(argv);
+  let parser: Argv = yargs()
     .scriptName('lwt')
     .usage(
       '$0 <command> [options]\n\nRun commands and move files across a fleet of hosts over SSH.',
-    )
-    .command(execCommand(context))
-    .command(runCommand(context))
-    .command(hostsCommand(context))
-    .command(putCommand(context))
-    .command(getCommand(context))
+    );
+  for (const register of commands) parser = register(parser, context);
+  parser = parser
     .demandCommand(1, 'name a command: lwt exec, lwt run, ... (lwt --help lists them)')
     .strict()
     .config(settings)

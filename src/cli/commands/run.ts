@@ -2,18 +2,15 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import {
-  exitCodeFor,
-  groupedOutput,
-  inCommandOrder,
-  joblog,
-  readCommandLines,
-  runCommands,
-  runJsonLines,
-  runSummaryLine,
-  type RunReporter,
-  type TagMode,
-} from '../../index.js';
+// Straight from the modules, not the package index: that would load ssh2 and the fleet too.
+import { exitCodeFor } from '../../outcome/exit-code.js';
+import { joblog } from '../../report/joblog.js';
+import { groupedOutput, inCommandOrder, type TagMode } from '../../report/run-output.js';
+import { runJsonLines } from '../../report/run-json.js';
+import { runSummaryLine } from '../../report/run-summary.js';
+import { readCommandLines } from '../../run/command-lines.js';
+import type { RunReporter } from '../../run/events.js';
+import { runCommands } from '../../run/run-commands.js';
 import { handleInterrupts } from '../interrupt.js';
 import { positiveInteger, secondsToMs } from '../options.js';
 import type { CliContext } from '../context.js';
