@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The fleet benchmark: `true` on every host of a real OpenSSH fleet on loopback (one sshd,
-# 127.0.0.2...), under lwt exec, pssh, pdsh and clush, all at OpenSSH's default settings and
-# with as many hosts at once as there are hosts. For each size it prints wall time and client CPU
+# The fleet benchmark: `true` on every host of a real OpenSSH fleet on loopback (one sshd on
+# 127.0.1.44... by default, away from the tests' 127.0.0.x: see bench/lib/fleet.mjs), under lwt
+# exec, pssh, pdsh and clush, all at OpenSSH's default settings and with as many hosts at once as
+# there are hosts. For each size it prints wall time and client CPU
 # (user+sys of the tool's whole process tree), per host, the sshd's CPU per host, and the ratios.
 # Targets at N=200: lwt client CPU <= 6 ms/host; lwt wall <= 1/3 of clush's.
 #
 #   bench/exec.sh [N...]          default: 10 50 200
 #   BENCH_LWT=path/to/lwt bench/exec.sh    another build of lwt (default: ./bin/lwt)
+#   BENCH_FIRST_ADDRESS=2 bench/exec.sh     the fleet's first address number (default 300)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/measure.sh
@@ -53,6 +55,8 @@ run_tool() {
 echo "fleet benchmark: one sshd on loopback, 'true' on every host, $(nproc) CPUs;" \
   "$(ssh -V 2>&1 | cut -d, -f1), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${sizes[@]}"; do
+  # Before this size, since the peers' own hundreds of ssh processes raise the load as they run.
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
   coproc FLEET { exec node bench/lib/fleet.mjs "$n"; }
   fleet_in=${FLEET[1]}
   while IFS= read -r line <&"${FLEET[0]}"; do
@@ -73,7 +77,7 @@ for n in "${sizes[@]}"; do
   done
 
   echo
-  echo "N=$n hosts, $n at once (port $FLEET_PORT)"
+  echo "N=$n hosts, $n at once (port $FLEET_PORT), load average before: $load"
   printf '%-6s %8s %9s %8s %9s %13s %9s %9s\n' tool 'wall s' 'wall ms/h' 'CPU s' 'CPU ms/h' \
     'sshd CPU ms/h' 'wall/lwt' 'CPU/lwt'
   for tool in "${tools[@]}"; do

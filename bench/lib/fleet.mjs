@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Starts a test fleet for a shell script: `node bench/lib/fleet.mjs N [root|nonroot|self]`.
+// The hosts start at address number $BENCH_FIRST_ADDRESS (default 300, 127.0.1.44): away from the
+// 127.0.0.x that the tests use, so a benchmark and a test run at the same time never share a name.
 // Prints the fleet as shell assignments (quoted for eval), then FLEET_READY=1; keeps the fleet up
 // until its standard input closes (the script is done), then stops it and exits. Run it as a
 // coprocess: when the script dies, its end of the pipe closes and the fleet goes with it.
@@ -11,7 +13,8 @@ import { startSshFleet } from '../../dist/testing/index.js';
 
 const hosts = Number(process.argv[2] ?? '10');
 const user = process.argv[3] ?? 'root';
-const fleet = await startSshFleet({ hosts, user });
+const firstAddress = Number(process.env.BENCH_FIRST_ADDRESS ?? '300');
+const fleet = await startSshFleet({ hosts, user, firstAddress });
 
 // Tools other than lwt take plain addresses; the ssh config gives them port, user and key.
 const addressesFile = join(fleet.dir, 'addresses');

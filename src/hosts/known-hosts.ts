@@ -29,7 +29,8 @@ export type KnownHostResult =
  * Checks a host key against known_hosts files as OpenSSH does: lines for `[host]:port` (the bare
  * host on port 22), plain, wildcard, negated or hashed; `@revoked` wins over everything,
  * `@cert-authority` lines are not host keys. Only a key of the offered type can make it
- * "changed". Missing files are fine.
+ * "changed". Missing files are fine. Reads the files on every call: to check many hosts, read
+ * them once with readKnownHostsFile and use lookUpKnownHost.
  */
 export async function checkKnownHost(
   files: readonly string[],
@@ -37,24 +38,94 @@ export async function checkKnownHost(
   port: number,
   key: OfferedHostKey,
 ): Promise<KnownHostResult> {
-  const name = knownHostName(host, port);
+  const read = await Promise.all(files.map((file) => readKnownHostsFile(file)));
+  return lookUpKnownHost(read, host, port, key);
+}
+
+/** checkKnownHost over files already read, in the order given (which decides `line` reports). */
+export function lookUpKnownHost(
+  files: readonly KnownHostsFile[],
+  host: string,
+  port: number,
+  key: OfferedHostKey,
+): KnownHostResult {
+  const name = knownHostName(host, port).toLowerCase();
   let matched = false;
   let changed: KnownHostResult | undefined;
   for (const file of files) {
-    const lines = (await readKnownHosts(file)).split('\n');
-    for (let index = 0; index < lines.length; index++) {
-      const entry = parseLine(lines[index] as string);
-      if (!entry || entry.type !== key.type || !matchKnownHostField(entry.hosts, name)) continue;
+    for (const entry of file.linesFor(name, key.type)) {
       const same = entry.data.equals(key.data);
       if (entry.marker === '@revoked') {
-        if (same) return { status: 'revoked', file, line: index + 1 };
+        if (same) return { status: 'revoked', file: file.path, line: entry.line };
       } else if (entry.marker === undefined) {
         if (same) matched = true;
-        else changed ??= { status: 'changed', file, line: index + 1, knownType: entry.type };
+        else
+          changed ??= {
+            status: 'changed',
+            file: file.path,
+            line: entry.line,
+            knownType: entry.type,
+          };
       }
     }
   }
   return matched ? { status: 'match' } : (changed ?? { status: 'unknown' });
+}
+
+/** One known_hosts file, read and parsed; missing or empty reads as no lines. */
+export async function readKnownHostsFile(path: string): Promise<KnownHostsFile> {
+  return new KnownHostsFile(path, await readKnownHosts(path));
+}
+
+/**
+ * A parsed known_hosts file, indexed so that checking a host costs the lines that name it, not
+ * the whole file: lines whose host field is a plain list of names are found by name; hashed,
+ * wildcard and negated fields are tried one by one, as OpenSSH tries every line.
+ */
+export class KnownHostsFile {
+  readonly #byName = new Map<string, KnownHostLine[]>();
+  readonly #patterns: KnownHostLine[] = [];
+  #lineCount = 0;
+
+  constructor(
+    readonly path: string,
+    text: string,
+  ) {
+    const lines = text.split('\n');
+    // The empty string after a final newline is not a line.
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) this.#add(line);
+  }
+
+  /** The lines for `name` ("host" or "[host]:port", lowercase) with a key of `type`, in order. */
+  linesFor(name: string, type: string): KnownHostLine[] {
+    const named = (this.#byName.get(name) ?? []).filter((e) => e.type === type);
+    const patterned = this.#patterns.filter(
+      (e) => e.type === type && matchKnownHostField(e.hosts, name),
+    );
+    if (patterned.length === 0) return named;
+    return [...named, ...patterned].sort((a, b) => a.line - b.line);
+  }
+
+  /** Takes in a line appended to the file since it was read (appendKnownHost's). */
+  remember(host: string, port: number, key: OfferedHostKey): void {
+    this.#add(knownHostLine(host, port, key));
+  }
+
+  #add(text: string): void {
+    const entry = parseLine(text, ++this.#lineCount);
+    if (!entry) return;
+    if (entry.hosts.startsWith('|') || /[*?!]/.test(entry.hosts)) {
+      this.#patterns.push(entry);
+      return;
+    }
+    // A plain comma list: each name matches only itself, without regard to case.
+    for (const name of new Set(entry.hosts.toLowerCase().split(','))) {
+      const list = this.#byName.get(name);
+      if (list) list.push(entry);
+      else this.#byName.set(name, [entry]);
+    }
+  }
 }
 
 /**
@@ -68,13 +139,21 @@ export async function appendKnownHost(
   key: OfferedHostKey,
 ): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const line = `${knownHostName(host.toLowerCase(), port)} ${key.type} ${key.data.toString('base64')}\n`;
+  const line = `${knownHostLine(host, port, key)}\n`;
   // A file whose last line has no newline would glue the new line onto it.
   const separator = (await endsWithoutNewline(file)) ? '\n' : '';
   await appendFile(file, separator + line, { mode: 0o600 });
 }
 
-interface KnownHostLine {
+/** The line appendKnownHost writes, without its newline. */
+function knownHostLine(host: string, port: number, key: OfferedHostKey): string {
+  return `${knownHostName(host.toLowerCase(), port)} ${key.type} ${key.data.toString('base64')}`;
+}
+
+/** One host key line of a known_hosts file. */
+export interface KnownHostLine {
+  /** Its number in the file, from 1. */
+  readonly line: number;
   readonly marker?: string;
   readonly hosts: string;
   readonly type: string;
@@ -82,13 +161,14 @@ interface KnownHostLine {
 }
 
 /** One line's fields; undefined for comments, blanks and lines OpenSSH would skip. */
-function parseLine(text: string): KnownHostLine | undefined {
+function parseLine(text: string, line: number): KnownHostLine | undefined {
   const fields = text.trim().split(/\s+/);
   if (fields[0] === undefined || fields[0] === '' || fields[0].startsWith('#')) return undefined;
   const marker = fields[0].startsWith('@') ? fields.shift() : undefined;
   const [hosts, type, base64] = fields;
   if (hosts === undefined || type === undefined || base64 === undefined) return undefined;
   return {
+    line,
     ...(marker !== undefined && { marker }),
     hosts,
     type,

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { SshSettings } from '../../hosts/index.js';
 import type { Outcome } from '../../outcome/outcome.js';
 import { classifyConnectError, type Ssh2Error } from './classify-error.js';
-import { decideHostKey, type HostKeyPolicy } from './host-key.js';
+import { decideHostKey, type HostKeyPolicy, type KnownHostsCache } from './host-key.js';
 import { loadIdentities } from './identities.js';
 
 export interface ConnectOptions {
@@ -19,6 +19,8 @@ export interface ConnectOptions {
   readonly signal?: AbortSignal;
   /** Notes for the user (a remembered host key, an unreadable identity). */
   readonly onNote?: (message: string) => void;
+  /** known_hosts as read for this run; without it, each host reads the files again. */
+  readonly knownHosts?: KnownHostsCache;
 }
 
 export type ConnectResult =
@@ -138,7 +140,8 @@ async function buildConfig(
     keepaliveCountMax: settings.serverAliveCountMax ?? options.keepaliveCountMax,
     agent: useAgent ? options.agentSocket : undefined,
     hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-      decideHostKey(settings, key, options.hostKeyPolicy ?? policyFromConfig(settings)).then(
+      const policy = options.hostKeyPolicy ?? policyFromConfig(settings);
+      decideHostKey(settings, key, policy, options.knownHosts).then(
         (decision) => {
           if (decision.added) options.onNote?.(decision.added);
           if (!decision.accept) onReject(decision.reason ?? 'host key refused');

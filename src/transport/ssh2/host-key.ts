@@ -1,8 +1,10 @@
 import {
   appendKnownHost,
-  checkKnownHost,
   fingerprintSha256,
   keyTypeOf,
+  lookUpKnownHost,
+  readKnownHostsFile,
+  type KnownHostsFile,
   type SshSettings,
 } from '../../hosts/index.js';
 
@@ -18,6 +20,27 @@ export interface HostKeyDecision {
 }
 
 /**
+ * The known_hosts files of one run, each read and parsed on first use, then shared by every
+ * host: checking 200 hosts against a 200-line file would otherwise read it 200 times and parse
+ * 40,000 lines. Keys this run remembers are added to it; a change another process makes to a
+ * file during the run is not seen, as with a config read at start.
+ */
+export class KnownHostsCache {
+  readonly #files = new Map<string, Promise<KnownHostsFile>>();
+
+  read(path: string): Promise<KnownHostsFile> {
+    let file = this.#files.get(path);
+    if (!file) {
+      file = readKnownHostsFile(path);
+      // A file that could not be read is tried again by the next host, and fails the same way.
+      file.catch(() => this.#files.delete(path));
+      this.#files.set(path, file);
+    }
+    return file;
+  }
+}
+
+/**
  * Checks a server's host key against known_hosts the way OpenSSH does. A changed or revoked
  * key is always refused; an unknown key is remembered (accept-new), refused (yes), or taken
  * (no). ssh2 itself would accept any key.
@@ -26,13 +49,16 @@ export async function decideHostKey(
   settings: SshSettings,
   key: Buffer,
   policy: HostKeyPolicy,
+  knownHosts: KnownHostsCache = new KnownHostsCache(),
 ): Promise<HostKeyDecision> {
   if (policy === 'no') return { accept: true };
   const type = keyTypeOf(key);
   const fingerprint = `${type} ${fingerprintSha256(key)}`;
   const name = settings.port === 22 ? settings.hostname : `[${settings.hostname}]:${settings.port}`;
   const files = settings.userKnownHostsFiles;
-  const known = await checkKnownHost(files, settings.hostname, settings.port, { type, data: key });
+  const offered = { type, data: key };
+  const read = await Promise.all(files.map((file) => knownHosts.read(file)));
+  const known = lookUpKnownHost(read, settings.hostname, settings.port, offered);
   switch (known.status) {
     case 'match':
       return { accept: true };
@@ -57,7 +83,8 @@ export async function decideHostKey(
       }
       const file = files[0];
       if (file === undefined) return { accept: true };
-      await appendKnownHost(file, settings.hostname, settings.port, { type, data: key });
+      await appendKnownHost(file, settings.hostname, settings.port, offered);
+      read[0]?.remember(settings.hostname, settings.port, offered);
       return { accept: true, added: `added ${fingerprint} for ${name} to ${file}` };
     }
   }

@@ -2,6 +2,7 @@ import type { Client } from 'ssh2';
 import type { SshSettings } from '../../hosts/index.js';
 import type { RemoteRunRequest, RemoteRunResult, RemoteTarget, Transport } from '../transport.js';
 import { connectSsh, type ConnectOptions, type ConnectResult } from './connect.js';
+import { KnownHostsCache } from './host-key.js';
 import { execRemote } from './remote-exec.js';
 
 export type Ssh2TransportOptions = Omit<ConnectOptions, 'signal'> & {
@@ -16,8 +17,12 @@ export type Ssh2TransportOptions = Omit<ConnectOptions, 'signal'> & {
  */
 export class Ssh2Transport implements Transport {
   readonly #connections = new Map<string, Promise<ConnectResult>>();
+  /** known_hosts read once for every host this transport reaches, not once per host. */
+  readonly #knownHosts: KnownHostsCache;
 
-  constructor(private readonly options: Ssh2TransportOptions) {}
+  constructor(private readonly options: Ssh2TransportOptions) {
+    this.#knownHosts = options.knownHosts ?? new KnownHostsCache();
+  }
 
   /**
    * The host's connection, opened on first use and shared by every later caller (commands,
@@ -27,7 +32,11 @@ export class Ssh2Transport implements Transport {
     const key = connectionKey(target.settings);
     let pending = this.#connections.get(key);
     if (!pending) {
-      pending = connectSsh(target.settings, { ...this.options, signal: this.options.signal });
+      pending = connectSsh(target.settings, {
+        ...this.options,
+        signal: this.options.signal,
+        knownHosts: this.#knownHosts,
+      });
       this.#connections.set(key, pending);
     }
     return pending;
