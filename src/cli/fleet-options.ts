@@ -9,6 +9,7 @@ import {
   type ParsedSshConfig,
 } from '../hosts/index.js';
 import { stateDirFor } from '../health/state-store.js';
+import type { Stopper } from '../pool/stop.js';
 import type { HostKeyPolicy } from '../transport/ssh2/host-key.js';
 import { UsageError } from '../usage-error.js';
 import { keepAvailableHosts, readMaxAge } from './available-hosts.js';
@@ -153,4 +154,20 @@ export async function loadFleet(
           context,
         );
   return { hosts, candidates, stateDir, maxAgeMs, sshConfig, parallel, connectTimeoutMs };
+}
+
+/**
+ * The library options every fleet command passes the same way: how many hosts at once, how to
+ * connect (ssh config, -l, -i, host key policy, connect deadline) and the Ctrl-C stopper.
+ */
+export function fleetRunOptions(fleet: Fleet, args: FleetArgs, stopper: Stopper) {
+  return {
+    parallel: fleet.parallel,
+    connectTimeoutMs: fleet.connectTimeoutMs,
+    config: fleet.sshConfig,
+    user: args.l,
+    identityFiles: args.i,
+    hostKeyPolicy: args['host-key-check'],
+    stopper,
+  };
 }

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJsonObjectFile } from '../json-object-file.js';
 import { UsageError } from '../usage-error.js';
 
 /** The workspace's config file, relative to the working directory. */
@@ -28,29 +28,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
  * long option names as keys. No file is no settings; a broken one is a usage error naming it.
  */
 export async function settingsFromFile(dir: string): Promise<Settings> {
-  const file = join(dir, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return {};
-    throw new UsageError(`cannot read it (${code ?? String(error)}): fix its permissions`, {
-      file,
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`not valid JSON (${(error as Error).message}): fix or remove it`, {
-      file,
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError('must hold one JSON object, like {"parallel": 32}', { file });
-  }
-  return parsed as Settings;
+  return (await readJsonObjectFile(join(dir, CONFIG_FILE), '{"parallel": 32}')) ?? {};
 }
 
 /** yargs found options (or a command) it does not know; `names` as yargs gave them. */

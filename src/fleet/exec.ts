@@ -1,10 +1,10 @@
-import { loadSshConfig, type HostEntry } from '../hosts/index.js';
+import type { HostEntry } from '../hosts/index.js';
 import type { Transport } from '../transport/transport.js';
 import type { FleetResult } from './events.js';
 import { createSsh2Transport, type ConnectionOptions } from './default-transport.js';
 import { LineSplitter } from './line-splitter.js';
 import { runOnHosts } from './run-on-hosts.js';
-import { resolveTargets, type SshOptions } from './targets.js';
+import { resolveHostTargets, type SshOptions } from './targets.js';
 
 export interface ExecOptions extends SshOptions, ConnectionOptions {
   /** Hosts at once (pssh -p); default 64. */
@@ -33,8 +33,7 @@ export async function exec(
     throw new RangeError(`parallel must be >= 1, got ${parallel}`);
   if (command.trim() === '') throw new RangeError('the command is empty');
   const reporters = options.reporters ?? [];
-  const config = options.config ?? (await loadSshConfig(undefined));
-  const targets = resolveTargets(hosts, { ...options, config });
+  const targets = await resolveHostTargets(hosts, options);
   const transport = options.transport ?? createSsh2Transport(options);
   try {
     return await runOnHosts(

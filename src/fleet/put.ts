@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadSshConfig, type HostEntry } from '../hosts/index.js';
+import type { HostEntry } from '../hosts/index.js';
 import type { HostJob } from '../files/run-transfer.js';
 import { runTransfer } from '../files/run-transfer.js';
 import { putToHost, type PutSpec } from '../files/put-host.js';
@@ -11,7 +11,7 @@ import type { CompareMode, TreeEntry } from '../files/tree-entry.js';
 import type { Ssh2Transport } from '../transport/ssh2/ssh2-transport.js';
 import { UsageError } from '../usage-error.js';
 import { createSsh2Transport, type ConnectionOptions } from './default-transport.js';
-import { resolveTargets, type SshOptions } from './targets.js';
+import { resolveHostTargets, type SshOptions } from './targets.js';
 
 export interface TransferOptions extends SshOptions, Omit<ConnectionOptions, 'reporters'> {
   /** Hosts at once; default 64. */
@@ -105,8 +105,7 @@ export async function transfer(
   const parallel = options.parallel ?? 64;
   if (!Number.isInteger(parallel) || parallel < 1)
     throw new RangeError(`parallel must be >= 1, got ${parallel}`);
-  const config = options.config ?? (await loadSshConfig(undefined));
-  const targets = resolveTargets(hosts, { ...options, config });
+  const targets = await resolveHostTargets(hosts, options);
   const jobs = hosts.map(jobFor);
   const reporters = options.reporters ?? [];
   const transport =

@@ -1,4 +1,9 @@
-import { resolveSshSettings, type HostEntry, type ParsedSshConfig } from '../hosts/index.js';
+import {
+  loadSshConfig,
+  resolveSshSettings,
+  type HostEntry,
+  type ParsedSshConfig,
+} from '../hosts/index.js';
 import type { RemoteTarget } from '../transport/transport.js';
 import { UsageError } from '../usage-error.js';
 
@@ -27,5 +32,16 @@ export function resolveTargets(entries: readonly HostEntry[], ssh: SshOptions): 
       );
     }
     return { name: entry.name, home: entry.home, settings };
+  });
+}
+
+/** resolveTargets with ~/.ssh/config read when the caller gave no parsed config. */
+export async function resolveHostTargets(
+  entries: readonly HostEntry[],
+  ssh: SshOptions,
+): Promise<RemoteTarget[]> {
+  return resolveTargets(entries, {
+    ...ssh,
+    config: ssh.config ?? (await loadSshConfig(undefined)),
   });
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createSsh2Transport, type ConnectionOptions } from '../fleet/default-transport.js';
-import { resolveTargets, type SshOptions } from '../fleet/targets.js';
-import { loadSshConfig, type HostEntry } from '../hosts/index.js';
+import { resolveHostTargets, type SshOptions } from '../fleet/targets.js';
+import type { HostEntry } from '../hosts/index.js';
 import { createTestFile } from './bandwidth.js';
 import type { CheckRecord } from './check-record.js';
 import { checkHosts, type HostCheck } from './check-hosts.js';
@@ -41,8 +41,7 @@ export async function checkCandidates(
   options: CheckCandidatesOptions,
 ): Promise<CandidatesChecked> {
   const started = performance.now();
-  const config = options.config ?? (await loadSshConfig(undefined));
-  const targets = resolveTargets(hosts, { ...options, config });
+  const targets = await resolveHostTargets(hosts, options);
   const statePath = join(options.stateDir, STATE_FILE_NAME);
   const before = await loadHostsState(statePath);
   const transport = createSsh2Transport(options);

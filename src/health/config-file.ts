@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJsonObjectFile } from '../json-object-file.js';
 import { UsageError } from '../usage-error.js';
 import { parseDuration, parseSize } from './units.js';
 
@@ -44,26 +44,8 @@ const KINDS: Record<keyof HealthConfig, Kind> = {
  */
 export async function loadHealthConfig(stateDir: string): Promise<HealthConfig> {
   const file = join(stateDir, CONFIG_FILE_NAME);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new UsageError(`cannot read it (${(error as Error).message}): fix its permissions`, {
-      file,
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`not valid JSON (${(error as Error).message}): fix or remove it`, {
-      file,
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError('must hold one JSON object, like {"max-load": 1.5}', { file });
-  }
+  const parsed = await readJsonObjectFile(file, '{"max-load": 1.5}');
+  if (parsed === undefined) return {};
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (!Object.hasOwn(KINDS, key)) continue;

@@ -1,8 +1,8 @@
 import type { FleetResult } from '../fleet/events.js';
 import { createSsh2Transport, type ConnectionOptions } from '../fleet/default-transport.js';
 import { runOnHosts } from '../fleet/run-on-hosts.js';
-import { resolveTargets, type SshOptions } from '../fleet/targets.js';
-import { loadSshConfig, type HostEntry } from '../hosts/index.js';
+import { resolveHostTargets, type SshOptions } from '../fleet/targets.js';
+import type { HostEntry } from '../hosts/index.js';
 import type { RemoteTarget, Transport } from '../transport/transport.js';
 
 export interface PerHostOptions extends SshOptions, ConnectionOptions {
@@ -23,8 +23,7 @@ export async function runScriptPerHost(
   commandFor: (target: RemoteTarget) => string,
   options: PerHostOptions,
 ): Promise<FleetResult> {
-  const config = options.config ?? (await loadSshConfig(undefined));
-  const targets = resolveTargets(hosts, { ...options, config });
+  const targets = await resolveHostTargets(hosts, options);
   const transport = options.transport ?? createSsh2Transport(options);
   try {
     return await runOnHosts(

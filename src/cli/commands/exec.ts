@@ -14,7 +14,7 @@ import {
 } from '../../index.js';
 import { UsageError } from '../../usage-error.js';
 import type { CliContext } from '../context.js';
-import { addFleetOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
+import { addFleetOptions, fleetRunOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { handleInterrupts } from '../interrupt.js';
 import { secondsToMs } from '../options.js';
 import { readAllStdin } from '../stdin.js';
@@ -118,16 +118,10 @@ export function execCommand(context: CliContext) {
       const interrupts = handleInterrupts(context.stderr);
       try {
         const result = await exec(fleet.hosts, command, {
-          parallel: fleet.parallel,
+          ...fleetRunOptions(fleet, args, interrupts.stopper),
           timeoutMs,
-          connectTimeoutMs: fleet.connectTimeoutMs,
           killAfterMs,
           stdin,
-          config: fleet.sshConfig,
-          user: args.l,
-          identityFiles: args.i,
-          hostKeyPolicy: args['host-key-check'],
-          stopper: interrupts.stopper,
           reporters,
         });
         const outcomes = result.results.map((r) => r.outcome);

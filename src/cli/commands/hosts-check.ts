@@ -11,7 +11,7 @@ import {
 import { ExitCode } from '../../outcome/exit-code.js';
 import { UsageError } from '../../usage-error.js';
 import type { CliContext } from '../context.js';
-import { addFleetOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
+import { addFleetOptions, fleetRunOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { handleInterrupts } from '../interrupt.js';
 import { secondsToMs } from '../options.js';
 import { printHostRows } from './hosts-output.js';
@@ -128,15 +128,9 @@ export function hostsCheckCommand(context: CliContext) {
         checked = await checkCandidates(fleet.hosts, {
           stateDir: fleet.stateDir,
           thresholds,
-          parallel: fleet.parallel,
+          ...fleetRunOptions(fleet, args, interrupts.stopper),
           timeoutMs,
           bandwidthBytes: bandwidth ? size : undefined,
-          connectTimeoutMs: fleet.connectTimeoutMs,
-          config: fleet.sshConfig,
-          user: args.l,
-          identityFiles: args.i,
-          hostKeyPolicy: args['host-key-check'],
-          stopper: interrupts.stopper,
           reporters: [{ onNote: (m) => context.stderr.write(`lwt: ${m}\n`) }],
         });
       } finally {

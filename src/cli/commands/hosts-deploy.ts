@@ -9,7 +9,7 @@ import {
   type FleetReporter,
 } from '../../index.js';
 import type { CliContext } from '../context.js';
-import { addFleetOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
+import { addFleetOptions, fleetRunOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { handleInterrupts } from '../interrupt.js';
 import { secondsToMs } from '../options.js';
 
@@ -54,14 +54,8 @@ export function hostsDeployCommand(context: CliContext) {
       const interrupts = handleInterrupts(context.stderr);
       try {
         const result = await runScriptPerHost(fleet.hosts, (t) => buildDeployCommand(t.home), {
-          parallel: fleet.parallel,
+          ...fleetRunOptions(fleet, args, interrupts.stopper),
           timeoutMs,
-          connectTimeoutMs: fleet.connectTimeoutMs,
-          config: fleet.sshConfig,
-          user: args.l,
-          identityFiles: args.i,
-          hostKeyPolicy: args['host-key-check'],
-          stopper: interrupts.stopper,
           reporters: [line, fleetSummary(context.stderr, 'hosts deploy')],
         });
         const outcomes = result.results.map((r) => r.outcome);

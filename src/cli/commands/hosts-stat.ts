@@ -11,7 +11,7 @@ import {
   type StatRow,
 } from '../../index.js';
 import type { CliContext } from '../context.js';
-import { addFleetOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
+import { addFleetOptions, fleetRunOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { handleInterrupts } from '../interrupt.js';
 import { secondsToMs } from '../options.js';
 
@@ -44,14 +44,8 @@ export function hostsStatCommand(context: CliContext) {
       const interrupts = handleInterrupts(context.stderr);
       try {
         const result = await runScriptPerHost(fleet.hosts, buildStatCommand, {
-          parallel: fleet.parallel,
+          ...fleetRunOptions(fleet, args, interrupts.stopper),
           timeoutMs,
-          connectTimeoutMs: fleet.connectTimeoutMs,
-          config: fleet.sshConfig,
-          user: args.l,
-          identityFiles: args.i,
-          hostKeyPolicy: args['host-key-check'],
-          stopper: interrupts.stopper,
           reporters: [{ onNote: (m) => context.stderr.write(`lwt: ${m}\n`) }],
         });
         const rows = result.results.map((r): StatRow & { json: Record<string, unknown> } => {

@@ -13,7 +13,7 @@ import {
 } from '../../index.js';
 import { UsageError } from '../../usage-error.js';
 import type { CliContext } from '../context.js';
-import { addFleetOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
+import { addFleetOptions, fleetRunOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { handleInterrupts } from '../interrupt.js';
 import { secondsToMs } from '../options.js';
 
@@ -144,14 +144,8 @@ export async function runTransferCommand(
   const interrupts = handleInterrupts(context.stderr);
   try {
     const result = await run(fleet, {
-      parallel: fleet.parallel,
+      ...fleetRunOptions(fleet, args, interrupts.stopper),
       timeoutMs,
-      connectTimeoutMs: fleet.connectTimeoutMs,
-      config: fleet.sshConfig,
-      user: args.l,
-      identityFiles: args.i,
-      hostKeyPolicy: args['host-key-check'],
-      stopper: interrupts.stopper,
       reporters,
     });
     context.setExitCode(
