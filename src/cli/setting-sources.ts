@@ -6,7 +6,7 @@ import { UsageError } from '../usage-error.js';
 export const CONFIG_FILE = join('.lwt', 'config.json');
 
 /** LWT_* variables that are not options: read by name elsewhere, never passed to yargs. */
-const NOT_OPTIONS = new Set(['LWT_HOSTS', 'LWT_DEBUG']);
+const NOT_OPTIONS = new Set(['LWT_HOSTS', 'LWT_DEBUG', 'LWT_SPAWNER']);
 
 export type Settings = Record<string, unknown>;
 

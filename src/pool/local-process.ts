@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
-import { decodeNodeExit } from '../outcome/decode.js';
 import type { Outcome } from '../outcome/outcome.js';
+import { defaultLauncher } from './default-launcher.js';
+import type { Launcher } from './launch.js';
 import { signalTree } from './process-tree.js';
 
 export interface LocalRunOptions {
@@ -14,6 +14,8 @@ export interface LocalRunOptions {
   readonly forceSignal?: AbortSignal;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** How to start it; by default lwt-spawner where it was built, else Node (defaultLauncher). */
+  readonly launcher?: Launcher;
 }
 
 export interface LocalRunResult {
@@ -39,45 +41,49 @@ export function runLocalCommand(
   const startedAt = new Date();
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], {
-      // detached: setsid(), so the tree has a group and session to be killed by.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: options.cwd,
-      env: options.env,
-    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const launch = options.launcher ?? defaultLauncher();
+    const child = launch(
+      command,
+      { cwd: options.cwd, env: options.env },
+      {
+        stdout: (chunk) => stdout.push(chunk),
+        stderr: (chunk) => stderr.push(chunk),
+        close: (outcome) => finish(outcome),
+      },
+    );
 
     let forced: Outcome | undefined; // Set when we decided how it ended (timeout, canceled).
     let killTimer: NodeJS.Timeout | undefined;
     let pipeTimer: NodeJS.Timeout | undefined;
     let settled = false;
 
+    // Signals the tree once its pid is known (at once with Node's spawn, an event later with
+    // the spawner), unless it has ended by then.
+    const signalChild = (signal: NodeJS.Signals): void => {
+      void child.pid.then((pid) => {
+        if (pid !== undefined && !settled) return signalTree(pid, signal);
+      });
+    };
     const stopTree = (outcome: Outcome, immediate: boolean): void => {
       forced ??= outcome;
-      const pid = child.pid;
-      if (pid === undefined || settled) return;
+      if (settled) return;
       if (immediate) {
-        void signalTree(pid, 'SIGKILL');
+        signalChild('SIGKILL');
         armPipeGrace();
         return;
       }
-      void signalTree(pid, 'SIGTERM');
+      signalChild('SIGTERM');
       killTimer ??= setTimeout(() => {
-        void signalTree(pid, 'SIGKILL');
+        signalChild('SIGKILL');
         armPipeGrace();
       }, options.killAfterMs);
     };
     // A process that escaped the session can hold our pipes open forever; after KILL we stop
     // waiting for them so that one stray process never hangs the run.
     const armPipeGrace = (): void => {
-      pipeTimer ??= setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, PIPE_GRACE_MS);
+      pipeTimer ??= setTimeout(() => child.dropPipes(), PIPE_GRACE_MS);
     };
 
     const timeoutTimer =
@@ -111,11 +117,5 @@ export function runLocalCommand(
         durationMs: performance.now() - started,
       });
     };
-    child.on('error', (error) => {
-      // Spawning /bin/sh itself failed (EAGAIN, ENOMEM): report it as the shell would.
-      stderr.push(Buffer.from(`lwt: could not start /bin/sh: ${error.message}\n`));
-      finish({ kind: 'exit', code: 127 });
-    });
-    child.on('close', (code, signal) => finish(decodeNodeExit(code, signal)));
   });
 }

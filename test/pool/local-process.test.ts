@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runLocalCommand } from '../../src/pool/local-process.js';
+import type { Launcher } from '../../src/pool/launch.js';
+import { type LocalRunOptions, runLocalCommand } from '../../src/pool/local-process.js';
+import { nodeLauncher } from '../../src/pool/node-launcher.js';
+import { Spawner } from '../../src/pool/spawner.js';
 import {
   MarkerRegistry,
   survivors,
@@ -7,6 +10,7 @@ import {
   waitFor,
   findProcesses,
 } from '../helpers/processes.js';
+import { haveCompiler, SPAWNER_PATH, spawnerBuilt } from '../helpers/spawner.js';
 
 const markers = new MarkerRegistry();
 
@@ -15,9 +19,24 @@ afterEach(() => {
   expect(killed, 'processes left behind (now killed)').toEqual([]);
 });
 
-describe('runLocalCommand', () => {
+// Every behaviour holds for both ways of starting a command: lwt-spawner, which lwt uses where
+// it was built, and Node's own spawn, the fallback.
+const spawner = new Spawner(SPAWNER_PATH);
+const launchers: [string, Launcher][] = [["Node's spawn", nodeLauncher]];
+if (spawnerBuilt || haveCompiler) {
+  // With a compiler and no binary the build is broken: let these tests fail and say so.
+  launchers.push([
+    'lwt-spawner',
+    (command, options, callbacks) => spawner.launch(command, options, callbacks),
+  ]);
+}
+
+describe.each(launchers)('runLocalCommand with %s', (_name, launcher) => {
+  const run = (command: string, options: LocalRunOptions) =>
+    runLocalCommand(command, { ...options, launcher });
+
   it('collects stdout and stderr apart', async () => {
-    const result = await runLocalCommand('echo out; echo err >&2; printf tail', {
+    const result = await run('echo out; echo err >&2; printf tail', {
       killAfterMs: 1000,
     });
     expect(result.outcome).toEqual({ kind: 'ok' });
@@ -28,14 +47,14 @@ describe('runLocalCommand', () => {
   });
 
   it('reports a non-zero exit', async () => {
-    expect((await runLocalCommand('exit 3', { killAfterMs: 1000 })).outcome).toEqual({
+    expect((await run('exit 3', { killAfterMs: 1000 })).outcome).toEqual({
       kind: 'exit',
       code: 3,
     });
   });
 
   it('reports a missing command as 127, with the shell saying so', async () => {
-    const result = await runLocalCommand('no-such-command-lwt-test', { killAfterMs: 1000 });
+    const result = await run('no-such-command-lwt-test', { killAfterMs: 1000 });
     expect(result.outcome).toEqual({ kind: 'exit', code: 127 });
     expect(result.stderr).toMatch(/no-such-command-lwt-test: .*not found/);
   });
@@ -45,7 +64,8 @@ describe('runLocalCommand', () => {
     async (signal) => {
       const cwd = tempDir(); // A core file, if the system writes one, lands here.
       try {
-        const result = await runLocalCommand(`kill -${signal} $$`, {
+        // No core whatever the system's limit: Node's spawn never reports one, the spawner does.
+        const result = await run(`ulimit -c 0; kill -${signal} $$`, {
           killAfterMs: 1000,
           cwd: cwd.path,
         });
@@ -57,7 +77,7 @@ describe('runLocalCommand', () => {
   );
 
   it('runs with /bin/sh in a process group and session of its own', async () => {
-    const result = await runLocalCommand('echo $$; ps -o pgid= -o sid= -p $$', {
+    const result = await run('echo $$; ps -o pgid= -o sid= -p $$', {
       killAfterMs: 1000,
     });
     const [pid, ids] = result.stdout.trim().split('\n');
@@ -67,7 +87,7 @@ describe('runLocalCommand', () => {
   it('passes cwd and env', async () => {
     const dir = tempDir();
     try {
-      const result = await runLocalCommand('pwd; echo "$LWT_TEST_VALUE"', {
+      const result = await run('pwd; echo "$LWT_TEST_VALUE"', {
         killAfterMs: 1000,
         cwd: dir.path,
         env: { ...process.env, LWT_TEST_VALUE: 'forty-two' },
@@ -80,7 +100,7 @@ describe('runLocalCommand', () => {
 
   it('stops the whole tree on timeout and says so', async () => {
     const marker = markers.next();
-    const result = await runLocalCommand(`sh -c 'sleep 1000.${marker} & sleep 1000.${marker}'`, {
+    const result = await run(`sh -c 'sleep 1000.${marker} & sleep 1000.${marker}'`, {
       timeoutMs: 300,
       killAfterMs: 500,
     });
@@ -90,7 +110,7 @@ describe('runLocalCommand', () => {
 
   it('KILLs a tree that ignores TERM once the grace has passed', async () => {
     const marker = markers.next();
-    const result = await runLocalCommand(
+    const result = await run(
       `trap '' TERM; sleep 1000.${marker} & sleep 1000.${marker}; echo never`,
       { timeoutMs: 200, killAfterMs: 300 },
     );
@@ -108,20 +128,20 @@ describe('runLocalCommand', () => {
       `setsid sleep 1000.${marker} &`,
       `sleep 1000.${marker}`,
     ].join(' ');
-    const result = await runLocalCommand(command, { timeoutMs: 500, killAfterMs: 500 });
+    const result = await run(command, { timeoutMs: 500, killAfterMs: 500 });
     expect(result.outcome.kind).toBe('timeout');
     expect(await survivors(marker)).toEqual([]);
   });
 
   it('leaves a finished command alone: no timeout outcome for what ended in time', async () => {
-    const result = await runLocalCommand('echo done', { timeoutMs: 5000, killAfterMs: 100 });
+    const result = await run('echo done', { timeoutMs: 5000, killAfterMs: 100 });
     expect(result.outcome).toEqual({ kind: 'ok' });
   });
 
   it('reports canceled when stopped gracefully', async () => {
     const marker = markers.next();
     const stop = new AbortController();
-    const running = runLocalCommand(`sleep 1000.${marker}`, {
+    const running = run(`sleep 1000.${marker}`, {
       killAfterMs: 5000,
       signal: stop.signal,
     });
@@ -135,7 +155,7 @@ describe('runLocalCommand', () => {
     const marker = markers.next();
     const stop = new AbortController();
     const force = new AbortController();
-    const running = runLocalCommand(`trap '' TERM; sleep 1000.${marker}`, {
+    const running = run(`trap '' TERM; sleep 1000.${marker}`, {
       killAfterMs: 600_000,
       signal: stop.signal,
       forceSignal: force.signal,
@@ -151,7 +171,7 @@ describe('runLocalCommand', () => {
 
   it('does not run long when the stop came before the start', async () => {
     const marker = markers.next();
-    const result = await runLocalCommand(`sleep 1000.${marker}`, {
+    const result = await run(`sleep 1000.${marker}`, {
       killAfterMs: 1000,
       signal: AbortSignal.abort(),
     });
@@ -163,7 +183,7 @@ describe('runLocalCommand', () => {
     const marker = markers.next();
     // setsid run as the last command of `sh -c` forks and its parent exits at once: the
     // daemon is nobody's child, in no group or session of ours, and holds our stdout.
-    const result = await runLocalCommand(`exec setsid sleep 1000.${marker}`, {
+    const result = await run(`exec setsid sleep 1000.${marker}`, {
       timeoutMs: 300,
       killAfterMs: 200,
     });

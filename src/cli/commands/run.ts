@@ -11,6 +11,7 @@ import { runSummaryLine } from '../../report/run-summary.js';
 import { readCommandLines } from '../../run/command-lines.js';
 import type { RunReporter } from '../../run/events.js';
 import { runCommands } from '../../run/run-commands.js';
+import { closeDefaultLauncher } from '../../pool/default-launcher.js';
 import { handleInterrupts } from '../interrupt.js';
 import { positiveInteger, secondsToMs } from '../options.js';
 import type { CliContext } from '../context.js';
@@ -106,6 +107,7 @@ export function runCommand(context: CliContext) {
           stopper: interrupts.stopper,
           reporters,
         });
+        await closeDefaultLauncher();
         context.setExitCode(
           exitCodeFor(
             summary.results.map((r) => r.outcome),
