@@ -18,7 +18,7 @@ rounds=${3:-1}
 
 lwt=${BENCH_LWT:-./bin/lwt}
 ensure_tool parallel parallel
-[ -f dist/cli/entry.js ] || npm run build >/dev/null
+[ -f dist/cli-bundle/entry.js ] || npm run build >/dev/null
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

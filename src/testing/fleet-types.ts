@@ -11,6 +11,8 @@ export interface SshFleetOptions {
   readonly user?: FleetUser;
   /** The number of the first address: 2 (default) is 127.0.0.2, 258 is 127.0.1.2. */
   readonly firstAddress?: number;
+  /** sshd's LogLevel (default ERROR); DEBUG1 logs each request a client makes, in sshd.log. */
+  readonly logLevel?: 'ERROR' | 'INFO' | 'DEBUG1';
 }
 
 export interface KillConnectionsOptions {

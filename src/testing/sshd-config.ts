@@ -4,6 +4,7 @@ export interface SshdConfigOptions {
   readonly hostKeyPath: string;
   readonly pidFilePath: string;
   readonly authorizedKeysPath: string;
+  readonly logLevel?: string;
 }
 
 /**
@@ -35,7 +36,7 @@ export function renderSshdConfig(options: SshdConfigOptions): string {
     'SetEnv SHLVL=1',
     'Subsystem sftp internal-sftp',
     'AllowTcpForwarding yes',
-    'LogLevel ERROR',
+    `LogLevel ${options.logLevel ?? 'ERROR'}`,
     'ClientAliveInterval 0',
     '',
     'Match LocalAddress *,!127.0.0.0/8',

@@ -27,7 +27,7 @@ export async function startSshFleet(options: SshFleetOptions): Promise<SshFleet>
   const user = await resolveLogin(options.user ?? 'root');
   const first = options.firstAddress ?? 2;
   const addresses = Array.from({ length: options.hosts }, (_, i) => loopbackAddress(first + i));
-  const fleet = new RunningSshFleet(user, addresses);
+  const fleet = new RunningSshFleet(user, addresses, options.logLevel ?? 'ERROR');
   try {
     await fleet.start();
   } catch (error) {
@@ -58,6 +58,7 @@ class RunningSshFleet implements SshFleet {
   constructor(
     readonly user: string,
     readonly addresses: readonly string[],
+    private readonly logLevel: string,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'lwt-sshd-'));
     // Traversable by all: a 'nonroot' login reads authorized_keys from here.
@@ -119,6 +120,7 @@ class RunningSshFleet implements SshFleet {
       hostKeyPath: this.hostKeyPath,
       pidFilePath: join(this.dir, 'sshd.pid'),
       authorizedKeysPath: join(this.dir, 'authorized_keys'),
+      logLevel: this.logLevel,
     });
     writeFileSync(this.sshdConfigPath, sshdConfig);
     writeFileSync(

@@ -5,6 +5,7 @@ import type { Outcome } from '../../outcome/outcome.js';
 import { classifyConnectError, type Ssh2Error } from './classify-error.js';
 import { decideHostKey, type HostKeyPolicy, type KnownHostsCache } from './host-key.js';
 import { loadIdentities } from './identities.js';
+import { skipHostKeysProve } from './skip-host-keys-prove.js';
 
 export interface ConnectOptions {
   /** Bounds TCP, key exchange and authentication of the whole hop chain. */
@@ -115,7 +116,10 @@ function connectHop(
       }),
     );
     void buildConfig(settings, sock, options, (reason) => (hostKeyRejection = reason)).then(
-      (config) => client.connect(config),
+      (config) => {
+        client.connect(config);
+        skipHostKeysProve(client);
+      },
       (error: Error) => settle({ ok: false, outcome: classifyConnectError(error) }),
     );
   });
