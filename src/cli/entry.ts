@@ -6,6 +6,7 @@ import { translateAlias } from './aliases.js';
  * and exit with its code once output is flushed.
  */
 export async function runCli(alias?: string): Promise<void> {
+  restoreLauncherEnv(process.env);
   const argv = translateAlias(alias, process.argv.slice(2));
   const code = await main(argv, {
     stdin: process.stdin,
@@ -18,4 +19,16 @@ export async function runCli(alias?: string): Promise<void> {
   // Some handles (stdin read by readline, a lingering socket) can keep the loop alive after
   // the work is done; the result is decided, so leave once the output is written.
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+/**
+ * bin/'s launcher starts node without NODE_EXTRA_CA_CERTS (Node 20 parses that file at start-up
+ * and lwt makes no TLS connection) and keeps its value in _LWT_NODE_EXTRA_CA_CERTS: put it
+ * back, so that the commands lwt starts see the environment they were given.
+ */
+export function restoreLauncherEnv(env: NodeJS.ProcessEnv): void {
+  const saved = env._LWT_NODE_EXTRA_CA_CERTS;
+  if (saved === undefined) return;
+  env.NODE_EXTRA_CA_CERTS = saved;
+  delete env._LWT_NODE_EXTRA_CA_CERTS;
 }

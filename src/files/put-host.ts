@@ -9,7 +9,14 @@ import { sendFileViaSftp, sendLinkViaSftp } from './sftp-send.js';
 import type { SharedPayload } from './shared-payload.js';
 import { sendBatchViaTar } from './tar-send.js';
 import { TransferError } from './transfer-error.js';
-import { baseNameOf, joinPath, parentOf, type CompareMode, type TreeEntry } from './tree-entry.js';
+import {
+  baseNameOf,
+  joinPath,
+  parentOf,
+  tempNameFor,
+  type CompareMode,
+  type TreeEntry,
+} from './tree-entry.js';
 
 /** Files up to this size go in tar batches; bigger ones go over SFTP (measured crossover). */
 export const SMALL_FILE_BYTES = 256 * 1024;
@@ -119,6 +126,7 @@ export async function putToHost(
         base,
         batch,
         `.lwt-${options.runId}-${index}`,
+        tempNameFor(`batch-${index}.tar`, options.runId),
         options.payload,
       );
       if (!ok) {

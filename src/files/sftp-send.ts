@@ -1,4 +1,5 @@
 import { open as openLocal, type FileHandle } from 'node:fs/promises';
+import type { InputAttributes } from 'ssh2';
 import type { SftpSession } from './sftp-session.js';
 import { localReason } from './local-error.js';
 import type { SharedPayload } from './shared-payload.js';
@@ -26,43 +27,89 @@ export async function sendFileViaSftp(
   const finalPath = joinPath(base, entry.rel);
   const tempPath = joinPath(base, tempNameFor(entry.rel, runId));
   const source = await openSource(entry, payload);
+  try {
+    await writeWhole(session, base, tempPath, entry.mode, entry.size, source, onBytes, {
+      // Mode again: open's mode went through the remote umask. atime too, as SFTP sets both.
+      attributes: { mode: entry.mode, atime: entry.mtimeSec, mtime: entry.mtimeSec },
+      reportAs: finalPath,
+    });
+    await session.rename(tempPath, finalPath);
+  } catch (error) {
+    if (!(error instanceof TransferAborted)) await session.unlink(tempPath).catch(() => undefined);
+    throw error;
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * `data` to `path` over SFTP, mode 0600, not renamed: for what lwt writes for itself (a tar
+ * batch to unpack). On failure the file is removed when the connection still allows it.
+ */
+export async function sendBufferViaSftp(
+  session: SftpSession,
+  base: string,
+  path: string,
+  data: Buffer,
+): Promise<void> {
+  const source: ChunkSource = {
+    read: (position, length) => Promise.resolve(data.subarray(position, position + length)),
+    close: () => Promise.resolve(),
+  };
+  try {
+    await writeWhole(session, base, path, 0o600, data.length, source, () => undefined, {
+      reportAs: path,
+    });
+  } catch (error) {
+    if (!(error instanceof TransferAborted)) await session.unlink(path).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Opens `path`, writes `size` bytes from `source` with CHUNKS_IN_FLIGHT writes in flight, sets
+ * `attributes` and closes. A write failure names `reportAs`, and a bare "failure" from the
+ * server becomes "no space left on device" when that is why.
+ */
+async function writeWhole(
+  session: SftpSession,
+  base: string,
+  path: string,
+  mode: number,
+  size: number,
+  source: ChunkSource,
+  onBytes: (bytes: number) => void,
+  options: { attributes?: InputAttributes; reportAs: string },
+): Promise<void> {
   let handle: Buffer | undefined;
   try {
-    handle = await session.openForWrite(tempPath, entry.mode);
+    handle = await session.openForWrite(path, mode);
     const remote = handle;
     let next = 0;
     const worker = async () => {
-      while (next < entry.size) {
+      while (next < size) {
         const position = next;
         next += CHUNK_BYTES;
-        const chunk = await source.read(position, Math.min(CHUNK_BYTES, entry.size - position));
+        const chunk = await source.read(position, Math.min(CHUNK_BYTES, size - position));
         if (chunk.length === 0) break; // The file shrank while we sent it: send what there is.
-        await session.write(finalPath, remote, chunk, position);
+        await session.write(options.reportAs, remote, chunk, position);
         onBytes(chunk.length);
       }
     };
     await Promise.all(Array.from({ length: CHUNKS_IN_FLIGHT }, worker));
-    // Mode again: open's mode went through the remote umask. atime too, as SFTP sets both.
-    await session.setAttributes(finalPath, remote, {
-      mode: entry.mode,
-      atime: entry.mtimeSec,
-      mtime: entry.mtimeSec,
-    });
+    if (options.attributes)
+      await session.setAttributes(options.reportAs, remote, options.attributes);
     handle = undefined;
-    await session.close(finalPath, remote);
-    await session.rename(tempPath, finalPath);
+    await session.close(options.reportAs, remote);
   } catch (error) {
     if (error instanceof TransferAborted) throw error;
-    // Asked before the temporary file goes: removing it frees the space that ran out.
+    // Asked before the caller removes the file: removing it frees the space that ran out.
     const failure =
       error instanceof TransferError && error.reason === 'failure'
         ? new TransferError(error.path, await explainFailure(session, base))
         : error;
-    if (handle) await session.close(tempPath, handle).catch(() => undefined);
-    await session.unlink(tempPath).catch(() => undefined);
+    if (handle) await session.close(path, handle).catch(() => undefined);
     throw failure;
-  } finally {
-    await source.close();
   }
 }
 
