@@ -17,7 +17,6 @@ import { localSha256, remoteSha256 } from './checksums.js';
 import { kindOfMode } from './put-plan.js';
 import { resolveRemotePath } from './remote-paths.js';
 import { runPool } from './put-host.js';
-import { CHUNK_BYTES } from './sftp-send.js';
 import type { SftpSession } from './sftp-session.js';
 import { TransferError } from './transfer-error.js';
 import {
@@ -29,8 +28,10 @@ import {
   type TreeEntry,
 } from './tree-entry.js';
 
-/** Files at once per host, and reads in flight per file (as for put). */
+/** Files at once per host. */
 const FILES_IN_FLIGHT = 16;
+/** 255 KiB reads, 8 in flight: what put used before it was measured (see sftp-send.ts). */
+const CHUNK_BYTES = 255 * 1024;
 const CHUNKS_IN_FLIGHT = 8;
 
 export interface GetHostOptions extends HostRun {
