@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateKeyPair } from '../testing/keys.js';
 import { startLocalSshServer, type LocalSshServer } from './local-ssh-server.js';
 
 /** One host of the throwaway fleet: its alias, address and what its folder holds. */
@@ -29,10 +29,11 @@ export interface DemoFleet {
  */
 export async function startDemoFleet(hosts: readonly DemoHost[]): Promise<DemoFleet> {
   const dir = await mkdtemp(join(tmpdir(), 'lwt-demo-'));
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
-  const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
+  // Not ssh2's keygen directly: one of its keys in 256 is unusable (see generateKeyPair).
+  const hostKey = generateKeyPair();
+  const clientKey = generateKeyPair();
   const keyFile = join(dir, 'id_ed25519');
-  await writeFile(keyFile, clientKey.private, { mode: 0o600 });
+  await writeFile(keyFile, clientKey.privateKey, { mode: 0o600 });
   const port = await freePort(hosts[0]?.address ?? '127.0.0.1');
 
   const servers: LocalSshServer[] = [];
@@ -52,13 +53,13 @@ export async function startDemoFleet(hosts: readonly DemoHost[]): Promise<DemoFl
           address: host.address,
           port,
           cwd: folder,
-          hostKey: hostKey.private,
-          authorizedKey: clientKey.public,
+          hostKey: hostKey.privateKey,
+          authorizedKey: clientKey.publicKey,
         }),
       );
     }
     config.push(`Host ${host.alias}`, `  HostName ${host.address}`, `  Port ${port}`, '');
-    knownHosts.push(`[${host.address}]:${port} ${hostKey.public.trim()}`);
+    knownHosts.push(`[${host.address}]:${port} ${hostKey.publicKey}`);
     hostsLines.push(`${host.alias} tags=${host.tags}`);
   }
   const knownHostsFile = join(dir, 'known_hosts');

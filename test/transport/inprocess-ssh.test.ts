@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateKeyPair } from '../../src/testing/keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSshServer, type LocalSshServer } from '../../src/demo/local-ssh-server.js';
 import { exec } from '../../src/fleet/index.js';
@@ -19,11 +19,16 @@ describe('exec against in-process ssh2 servers', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lwt-inproc-'));
-    const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
-    const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
-    hostPublic = hostKey.public.trim().split(' ').slice(0, 2).join(' ');
-    writeFileSync(join(dir, 'id'), clientKey.private, { mode: 0o600 });
-    const common = { port: 0, cwd: dir, hostKey: hostKey.private, authorizedKey: clientKey.public };
+    const hostKey = generateKeyPair();
+    const clientKey = generateKeyPair();
+    hostPublic = hostKey.publicKey.split(' ').slice(0, 2).join(' ');
+    writeFileSync(join(dir, 'id'), clientKey.privateKey, { mode: 0o600 });
+    const common = {
+      port: 0,
+      cwd: dir,
+      hostKey: hostKey.privateKey,
+      authorizedKey: clientKey.publicKey,
+    };
     servers = [
       await startLocalSshServer({ ...common, address: '127.0.0.1' }),
       await startLocalSshServer({ ...common, address: '127.0.0.1', withoutExitStatus: true }),
