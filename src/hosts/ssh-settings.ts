@@ -66,8 +66,8 @@ const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 export function resolveSshSettings(entry: HostEntry, options: SshResolveOptions = {}): SshSettings {
   const context: Context = {
     config: options.config,
-    homeDir: options.homeDir ?? homedir(),
-    localUser: options.localUser ?? currentUser(),
+    homeDir: options.homeDir ?? local().homeDir,
+    localUser: options.localUser ?? local().user,
   };
   const target = { host: entry.host, user: options.user ?? entry.user, port: entry.port };
   return resolveTarget(target, options.identityFiles ?? [], context, [entry.host], true);
@@ -98,9 +98,9 @@ function resolveTarget(
   const tokens = {
     d: context.homeDir,
     u: context.localUser,
-    i: String(process.getuid?.() ?? ''),
-    l: localHostname(),
-    L: localHostname().split('.')[0] ?? '',
+    i: local().uid,
+    l: local().hostname,
+    L: local().hostname.split('.')[0] ?? '',
     h: hostname,
     n: alias,
     p: String(port),
@@ -195,6 +195,29 @@ function defaultIdentities(context: Context): string[] {
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
+}
+
+interface LocalFacts {
+  readonly user: string;
+  readonly homeDir: string;
+  readonly uid: string;
+  readonly hostname: string;
+}
+
+let localFacts: LocalFacts | undefined;
+
+/**
+ * Who and where lwt runs, read once per process: os.userInfo() reads the passwd database on each
+ * call (50 us), which resolving 200 hosts did 200 times.
+ */
+function local(): LocalFacts {
+  localFacts ??= {
+    user: currentUser(),
+    homeDir: homedir(),
+    uid: String(process.getuid?.() ?? ''),
+    hostname: localHostname(),
+  };
+  return localFacts;
 }
 
 function currentUser(): string {

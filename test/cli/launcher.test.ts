@@ -35,6 +35,12 @@ describe('the bin launcher', () => {
     expect(result.code).toBe(1);
   });
 
+  it('starts put and get too (with their V8 flag): a usage error comes back as exit 2', async () => {
+    const put = await runBin(['put', 'only-one-path'], '', cleanEnv());
+    expect(put.code).toBe(2);
+    expect(put.stderr).toMatch(/^lwt: /);
+  });
+
   it('hands NODE_EXTRA_CA_CERTS to the commands without Node reading it itself', async () => {
     const missing = '/nonexistent/lwt-test-ca.pem';
     const result = await runBin(
