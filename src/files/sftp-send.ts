@@ -49,7 +49,8 @@ export async function sendFileViaSftp(
 
 /**
  * `data` to `path` over SFTP, mode 0600, not renamed: for what lwt writes for itself (a tar
- * batch to unpack). On failure the file is removed when the connection still allows it.
+ * batch to unpack). A failure names `base`, the folder the user asked for, not lwt's own file
+ * name; the file is removed when the connection still allows it.
  */
 export async function sendBufferViaSftp(
   session: SftpSession,
@@ -63,7 +64,7 @@ export async function sendBufferViaSftp(
   };
   try {
     await writeWhole(session, base, path, 0o600, data.length, source, () => undefined, {
-      reportAs: path,
+      reportAs: base,
     });
   } catch (error) {
     if (!(error instanceof TransferAborted)) await session.unlink(path).catch(() => undefined);
@@ -88,7 +89,7 @@ async function writeWhole(
 ): Promise<void> {
   let handle: Buffer | undefined;
   try {
-    handle = await session.openForWrite(path, mode);
+    handle = await session.openForWrite(path, mode, options.reportAs);
     const remote = handle;
     let next = 0;
     const worker = async () => {

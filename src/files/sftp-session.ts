@@ -29,8 +29,9 @@ export class SftpSession {
     this.sftp.end();
   }
 
-  openForWrite(path: string, mode: number): Promise<Buffer> {
-    return this.call(path, (done) => this.sftp.open(path, 'w', { mode }, done));
+  /** Opens `path` for writing; a failure names `reportAs` (a temporary file's final name). */
+  openForWrite(path: string, mode: number, reportAs = path): Promise<Buffer> {
+    return this.call(reportAs, (done) => this.sftp.open(path, 'w', { mode }, done));
   }
 
   openForRead(path: string): Promise<Buffer> {

@@ -145,7 +145,8 @@ export class Spawner {
         job.resolvePid(Number(arg));
         return;
       case 'O':
-        // A copy: the payload is a view of a buffer that is reused for the next events.
+        // A copy: the payload is a view into the whole chunk read, which would otherwise stay
+        // in memory for as long as this output is kept.
         job.callbacks.stdout(Buffer.from(payload));
         return;
       case 'E':
@@ -177,7 +178,7 @@ export class Spawner {
   }
 }
 
-/** NAME=value pairs, NUL-separated, as the script reads them; unset values are left out. */
+/** NAME=value pairs, NUL-separated, as lwt-spawner reads them; unset values are left out. */
 function encodeEnv(env: NodeJS.ProcessEnv): Buffer {
   return Buffer.from(
     Object.entries(env)
