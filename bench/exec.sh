@@ -69,6 +69,7 @@ for n in "${sizes[@]}"; do
 
   declare -A wall=() cpu=() server=() rc=()
   for tool in "${tools[@]}"; do
+    settle_fleet "$FLEET_SSHD_PID"
     before=$(sshd_cpu_ms)
     run_tool "$tool" "$n"
     wall[$tool]=$WALL cpu[$tool]=$CPU rc[$tool]=$RC

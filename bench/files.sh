@@ -13,12 +13,15 @@
 #
 #   bench/files.sh [N...]          default: 10 50
 #   BENCH_LWT=path/to/lwt bench/files.sh
+#   BENCH_ROUNDS=3 bench/files.sh   tools take turns 3 times; each keeps its best round (other
+#                                   work on the machine only ever slows a round down)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/measure.sh
 
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10 50)
+rounds=${BENCH_ROUNDS:-1}
 
 [ -x /usr/sbin/sshd ] || ensure_tool /usr/sbin/sshd openssh-server
 ensure_tool parallel-scp pssh
@@ -74,14 +77,19 @@ for n in "${sizes[@]}"; do
 
   for what in big.bin tree; do
     declare -A wall=() cpu=() rc=()
-    for tool in "${tools[@]}"; do
-      run_tool "$tool" "$n" "$what"
-      wall[$tool]=$WALL cpu[$tool]=$CPU rc[$tool]=$RC
-      [ "$tool" != lwt ] || lwt_summary=$ERR_TAIL
+    for ((round = 1; round <= rounds; round++)); do
+      for tool in "${tools[@]}"; do
+        settle_fleet "$FLEET_SSHD_PID"
+        run_tool "$tool" "$n" "$what"
+        if [ -z "${wall[$tool]:-}" ] || at_most "$WALL" "${wall[$tool]}"; then
+          wall[$tool]=$WALL cpu[$tool]=$CPU rc[$tool]=$RC
+          [ "$tool" != lwt ] || lwt_summary=$ERR_TAIL
+        fi
+      done
     done
     label=$([ "$what" = tree ] && echo 'tree of 1000 x 4 KB' || echo '10 MB file')
     echo
-    echo "N=$n hosts, $n at once: $label"
+    echo "N=$n hosts, $n at once: $label$([ "$rounds" -eq 1 ] || echo ", best of $rounds rounds")"
     printf '%-6s %8s %9s %8s %9s %9s %9s\n' tool 'wall s' 'wall ms/h' 'CPU s' 'CPU ms/h' 'wall/lwt' 'CPU/lwt'
     fastest=
     for tool in "${tools[@]}"; do

@@ -25,6 +25,16 @@ measure() {
   rm -f "$out" "$out.err"
 }
 
+# settle_fleet PID: waits (up to 10 s) until the fleet's sshd listener PID has no session left
+# from the previous tool, so that each tool starts on a quiet fleet.
+settle_fleet() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [ -z "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ] && return 0
+    sleep 0.1
+  done
+}
+
 # ms_per A N: A seconds over N items, in milliseconds, two decimals.
 ms_per() { awk -v a="$1" -v n="$2" 'BEGIN { printf "%.2f", a * 1000 / n }'; }
 
