@@ -30,7 +30,10 @@ import {
 
 /** Files at once per host. */
 const FILES_IN_FLIGHT = 16;
-/** 255 KiB reads, 8 in flight: what put used before it was measured (see sftp-send.ts). */
+/**
+ * 255 KiB reads, 8 in flight. Unlike put's writes (sftp-send.ts), smaller reads did not spare
+ * sshd: 128 KiB x 4 cost it more and took longer (NOTES.md, 2026-11-23, third session).
+ */
 const CHUNK_BYTES = 255 * 1024;
 const CHUNKS_IN_FLIGHT = 8;
 
