@@ -14,12 +14,6 @@ export interface RemoteRunRequest {
   readonly command: string;
   /** Sent to the command's standard input; the remote stdin is empty without it. */
   readonly stdin?: Buffer;
-  /**
-   * Feed `stdin` to the command while it arrives, instead of copying it whole to a file on the
-   * host first (the default, which the command may read at leisure). For a command that reads
-   * all its input at once (tar -x): it starts sooner and nothing goes through $TMPDIR.
-   */
-  readonly streamStdin?: boolean;
   /** Deadline for the command once connected; 0 for none. */
   readonly timeoutMs: number;
   /** Grace between TERM and KILL of the remote tree. */

@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeNodeExit } from '../../src/outcome/decode.js';
 import type { Outcome } from '../../src/outcome/outcome.js';
@@ -26,20 +24,15 @@ function runWrapped(
     dir?: string;
     graceSeconds?: number;
     eofAfterMs?: number;
-    streamInput?: boolean;
-    runId?: string;
-    /** Input bytes the wrapper is told to expect, when not all of `input`'s. */
-    inputBytes?: number;
   } = {},
 ): Promise<{ outcome: Outcome; stdout: string; stderr: string }> {
   const input = Buffer.from(options.input ?? '');
   const wrapped = wrapRemoteCommand({
     command,
     dir: options.dir,
-    inputBytes: options.inputBytes ?? input.length,
+    inputBytes: input.length,
     graceSeconds: options.graceSeconds ?? 2,
-    runId: options.runId ?? `test-${uniqueMarker()}`,
-    streamInput: options.streamInput,
+    runId: `test-${uniqueMarker()}`,
   });
   const child = spawn('/bin/bash', ['-c', wrapped.line], {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -74,40 +67,6 @@ describe('the remote wrapper', () => {
     expect(r.outcome).toEqual({ kind: 'exit', code: 3 });
     expect(r.stdout).toBe('line one\nline two');
     expect(r.stderr).toBe('to err\n');
-  });
-
-  it('streams the input through a FIFO: exactly the given bytes, no file left behind', async () => {
-    const runId = `test-${uniqueMarker()}`;
-    const input = 'x'.repeat(300_000) + '\nlast line';
-    const r = await runWrapped('cat; exit 4', {
-      input,
-      eofAfterMs: 2000,
-      streamInput: true,
-      runId,
-    });
-    expect(r.outcome).toEqual({ kind: 'exit', code: 4 });
-    expect(r.stdout).toBe(input);
-    expect(readdirSync(tmpdir()).filter((n) => n.includes(runId))).toEqual([]);
-    // A command that reads none of it still ends, and the rest of the input is not its business.
-    const early = await runWrapped('echo done', { input, eofAfterMs: 2000, streamInput: true });
-    expect(early.outcome).toEqual({ kind: 'ok' });
-    expect(early.stdout).toBe('done\n');
-  });
-
-  it('stops a streamed command when EOF comes before all its input did', async () => {
-    const marker = markers.next();
-    const runId = `test-${uniqueMarker()}`;
-    const r = await runWrapped(`wc -c; sleep 1000.${marker}`, {
-      input: 'short',
-      inputBytes: 1_000_000,
-      streamInput: true,
-      eofAfterMs: 300,
-      runId,
-    });
-    expect(r.outcome).toEqual({ kind: 'signal', signal: 'SIGTERM', core: false });
-    expect(r.stdout.trim()).toBe('5');
-    expect(await survivors(marker)).toEqual([]);
-    expect(readdirSync(tmpdir()).filter((n) => n.includes(runId))).toEqual([]);
   });
 
   it('runs in the given folder, and says so when the folder is missing', async () => {

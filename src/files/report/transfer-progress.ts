@@ -1,5 +1,5 @@
-import { isSuccess } from '../../outcome/outcome.js';
 import type { LiveLine } from '../../report/live-line.js';
+import { fleetProgress } from '../../report/fleet-progress.js';
 import type { TransferReporter } from '../transfer-events.js';
 import { formatBytes, formatRate } from './format-bytes.js';
 
@@ -9,30 +9,12 @@ import { formatBytes, formatRate } from './format-bytes.js';
  */
 export function transferProgress(live: LiveLine, total: number): TransferReporter {
   const started = performance.now();
-  let done = 0;
-  let failed = 0;
   let bytes = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const text = () => {
-    const ms = performance.now() - started;
-    return `${done}/${total} hosts done${failed ? `, ${failed} failed` : ''}, ${formatBytes(bytes)} at ${formatRate(bytes, ms)}, ${(ms / 1000).toFixed(1)}s`;
-  };
+  const detail = () => `${formatBytes(bytes)} at ${formatRate(bytes, performance.now() - started)}`;
   return {
-    onHostStart() {
-      // Redrawn on a clock rather than on each chunk: bytes arrive thousands of times a second.
-      timer ??= setInterval(() => live.draw(text()), 250).unref();
-    },
+    ...fleetProgress(live, total, 'hosts done', detail),
     onBytes(_host, n) {
       bytes += n;
-    },
-    onHostEnd(result) {
-      done++;
-      if (!isSuccess(result.outcome)) failed++;
-      live.draw(text());
-    },
-    onRunEnd() {
-      clearInterval(timer);
-      live.clear();
     },
   };
 }

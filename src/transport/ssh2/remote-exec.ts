@@ -29,7 +29,6 @@ export function execRemote(
     inputBytes: request.stdin?.length ?? 0,
     graceSeconds: request.killAfterMs / 1000,
     runId,
-    streamInput: request.streamStdin === true,
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
