@@ -1,29 +1,47 @@
-// Part of `npm run build`: bundles the CLI (src/cli/entry.ts and what it imports, yargs
-// included) into dist/cli-bundle/, one chunk per command so that each loads only its own
-// code, as src/cli/main.ts intends. tsc still builds dist/ for the library and its types.
-// Why: loading ~150 separate ES modules cost about 0.1 s of CPU at every start, half of what
-// `lwt exec` on one host costs; measured in NOTES.md (2026-11-23, third session).
-// ssh2 stays outside: it loads a native binding by a path relative to its own files.
+// Part of `npm run build`: bundles the CLI (src/cli/entry.ts and everything it imports, yargs
+// and ssh2 included) into one CommonJS file, dist/cli-bundle/lwt.cjs, that the bins load through
+// V8's code cache (src/cli/start.ts). tsc still builds dist/ for the library and its types.
+// Why: loading ~150 separate ES modules cost about 0.1 s of CPU at every start, and compiling
+// what remains about as much again; one script can be compiled once and cached, ES modules
+// cannot be on Node 20. Measured in NOTES.md (2026-11-23, third and fourth sessions).
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// ssh2 loads its native crypto binding (AES-GCM, ChaCha20-Poly1305) by a path relative to its
+// own files, in a try/catch that falls back to slower JavaScript. From the bundle, ask for it
+// by package path instead, which Node resolves from dist/cli-bundle/ to node_modules/ssh2.
+const ssh2Binding = {
+  name: 'ssh2-binding',
+  setup(builder) {
+    builder.onResolve({ filter: /\/sshcrypto\.node$/ }, () => ({
+      path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node',
+      external: true,
+    }));
+  },
+};
+
+// Stale output of earlier builds would otherwise pile up (chunk names carry hashes).
+rmSync('dist/cli-bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: ['src/cli/entry.ts'],
-  outdir: 'dist/cli-bundle',
+  outfile: 'dist/cli-bundle/lwt.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['ssh2', 'cpu-features'],
+  // ssh2's optional CPU probe is a native addon of its own; it stays a package.
+  external: ['cpu-features'],
+  plugins: [ssh2Binding],
   // yargs measures its help text with string-width, whose start-up (Intl.Segmenter, emoji and
   // Unicode property tables) cost 50 ms of every run's 180 (`lwt run` with no input), help or
   // not: yargs renders and caches a command's help each time it runs one. fast-string-width
   // is a drop-in with the same answers for text like ours.
   alias: { 'string-width': 'fast-string-width' },
+  // The ES modules inside find files next to themselves by import.meta.url (lwt-spawner, for
+  // one); in a CommonJS file that is the bundle's own URL.
+  define: { 'import.meta.url': '__lwtBundleUrl' },
+  banner: { js: "const __lwtBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: true,
-  // Bundled CommonJS modules call require() for Node's own modules; ES modules have none.
-  banner: {
-    js: "import { createRequire as __lwtRequire } from 'node:module'; const require = __lwtRequire(import.meta.url);",
-  },
   logLevel: 'warning',
 });

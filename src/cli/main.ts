@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import type { CliContext } from './context.js';
 import { describeCliError } from './describe-error.js';
 import { UsageError } from '../usage-error.js';
+import type { CommandName } from './command-names.js';
 import {
   settingsFromEnv,
   settingsFromFile,
@@ -53,7 +54,7 @@ type Register = (parser: Argv, context: CliContext) => Argv;
  * commands pull in ssh2 and more, which `lwt run` (and its 1000-command benchmarks) should not
  * pay for at every start.
  */
-const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+const COMMANDS: Readonly<Record<CommandName, () => Promise<Register>>> = {
   exec: async () => {
     const { execCommand } = await import('./commands/exec.js');
     return (parser, context) => parser.command(execCommand(context));
@@ -87,7 +88,7 @@ async function loadCommands(argv: readonly string[]): Promise<Register[]> {
   const first = argv[0] ?? '';
   const name = ALIASES[first] ?? first;
   const chosen = Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
-  return Promise.all(chosen.map((n) => (COMMANDS[n] as () => Promise<Register>)()));
+  return Promise.all(chosen.map((n) => COMMANDS[n as CommandName]()));
 }
 
 /** One parse and run; resolves true when it printed --help or --version instead. */

@@ -40,7 +40,7 @@ export interface StartOptions {
 }
 
 function assertBuilt(): void {
-  if (!existsSync(join(repoRoot, 'dist', 'cli-bundle', 'entry.js'))) {
+  if (!existsSync(join(repoRoot, 'dist', 'cli-bundle', 'lwt.cjs'))) {
     throw new Error('dist/ is missing: run `npm run build` (or `npm test`, which builds first)');
   }
 }

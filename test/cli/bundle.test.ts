@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bins, repoRoot } from '../helpers/lwt-process.js';
+
+// ssh2 builds this at install time where there is a compiler (.ci/run installs one); without
+// it ssh2 falls back to slower JavaScript crypto, and there is nothing to check.
+const BINDING = join(
+  repoRoot,
+  'node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node',
+);
+
+describe('the CLI bundle', () => {
+  it.skipIf(!existsSync(BINDING))(
+    "loads ssh2's native crypto binding, as ssh2 does outside the bundle",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lwt-bundle-'));
+      try {
+        // Preloaded into the lwt process: at exit, list the native addons it loaded.
+        const preload = join(dir, 'report.cjs');
+        const out = join(dir, 'objects.json');
+        writeFileSync(
+          preload,
+          `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, ` +
+            `JSON.stringify(process.report.getReport().sharedObjects)));\n`,
+        );
+        // `exec --help` loads the exec command, and with it ssh2, without connecting anywhere.
+        const result = spawnSync(
+          process.execPath,
+          ['--require', preload, bins.lwt, 'exec', '--help'],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') },
+          },
+        );
+        expect(result.status).toBe(0);
+        const objects = JSON.parse(readFileSync(out, 'utf8')) as string[];
+        expect(objects).toContain(BINDING);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
