@@ -5,6 +5,7 @@
 // what remains about as much again; one script can be compiled once and cached, ES modules
 // cannot be on Node 20. Measured in NOTES.md (2026-11-23, third and fourth sessions).
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
 // ssh2 loads its native crypto binding (AES-GCM, ChaCha20-Poly1305) by a path relative to its
@@ -20,6 +21,20 @@ const ssh2Binding = {
   },
 };
 
+// ssh2's own `require('crypto')` gets node:crypto with faster paths for the 25519 key imports
+// and exports it makes on every connection; src/transport/ssh2/key-fast-paths.ts says why.
+// Only ssh2's files: everything else in the bundle keeps node:crypto as it is.
+const ssh2Crypto = {
+  name: 'ssh2-crypto',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      /[\\/]node_modules[\\/]ssh2[\\/]/.test(args.importer)
+        ? { path: resolve('src/transport/ssh2/key-fast-paths.ts') }
+        : undefined,
+    );
+  },
+};
+
 // Stale output of earlier builds would otherwise pile up (chunk names carry hashes).
 rmSync('dist/cli-bundle', { recursive: true, force: true });
 
@@ -32,7 +47,7 @@ await build({
   target: 'node20',
   // ssh2's optional CPU probe is a native addon of its own; it stays a package.
   external: ['cpu-features'],
-  plugins: [ssh2Binding],
+  plugins: [ssh2Binding, ssh2Crypto],
   // yargs measures its help text with string-width, whose start-up (Intl.Segmenter, emoji and
   // Unicode property tables) cost 50 ms of every run's 180 (`lwt run` with no input), help or
   // not: yargs renders and caches a command's help each time it runs one. fast-string-width

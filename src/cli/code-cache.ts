@@ -12,25 +12,46 @@ import vm from 'node:vm';
  */
 export interface CachedModule {
   readonly exports: unknown;
-  /** absent: no cache file (or none wanted); accepted: V8 used it; rejected: V8 refused it. */
-  readonly cache: 'absent' | 'accepted' | 'rejected';
   /**
-   * Writes the cache when there was no usable one, from everything compiled so far: call it
-   * when the run is over, so that the functions the run needed are in it, not only the top
-   * level. Best effort: a cache that cannot be written only means the next start compiles.
+   * absent: no cache file; stale: one made for another build of the file; rejected: V8 refused
+   * it (another V8 or other flags); accepted: V8 used it.
    */
-  readonly save: () => void;
+  readonly cache: 'absent' | 'stale' | 'rejected' | 'accepted';
+  /**
+   * Writes the cache from everything compiled so far: call it when the run is over, so that the
+   * functions the run needed are in it, not only the top level. `complete` says the run did
+   * all of its work (a run that found every host down compiled a fraction of it): a cache
+   * made by an incomplete run is made again by the next complete one, and an accepted cache
+   * from a complete run is kept. Best effort: a cache that cannot be written only means that
+   * the next start compiles.
+   */
+  readonly save: (complete: boolean) => void;
 }
+
+/** The first line of a cache file is `MAGIC full|part IDENTITY`; the rest is V8's data. */
+const MAGIC = 'lwt-code-cache 1';
 
 /** Loads `file` as CommonJS (its own require, module, __filename), with `cacheFile` if given. */
 export function loadCommonJs(file: string, cacheFile: string | undefined): CachedModule {
   const source = readFileSync(file, 'utf8');
+  // V8 checks its version and flags, but it matches the source by length only: the header
+  // names the build of the file (size, mtime, inode), so a rebuilt file never runs old code.
+  const identity = identityOf(file);
+  const headerFor = (kind: 'full' | 'part') => Buffer.from(`${MAGIC} ${kind} ${identity}\n`);
+  let cache: CachedModule['cache'] = 'absent';
   let cachedData: Buffer | undefined;
+  let storedKind: 'full' | 'part' | undefined;
   if (cacheFile !== undefined) {
-    try {
-      cachedData = readFileSync(cacheFile);
-    } catch {
-      // No cache yet: this run compiles and writes one.
+    const stored = readOrUndefined(cacheFile);
+    if (stored !== undefined) {
+      for (const kind of ['full', 'part'] as const) {
+        const header = headerFor(kind);
+        if (stored.subarray(0, header.length).equals(header)) {
+          cachedData = stored.subarray(header.length);
+          storedKind = kind;
+        }
+      }
+      if (cachedData === undefined) cache = 'stale';
     }
   }
   // The same wrapper as Node's loader, so that the file sees what a required module sees.
@@ -38,19 +59,22 @@ export function loadCommonJs(file: string, cacheFile: string | undefined): Cache
     `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
     { filename: file, ...(cachedData === undefined ? {} : { cachedData }) },
   );
-  const cache =
-    cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
+  if (cachedData !== undefined) cache = script.cachedDataRejected ? 'rejected' : 'accepted';
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(module.exports, createRequire(file), module, file, dirname(file));
 
-  const save = () => {
-    if (cacheFile === undefined || cache === 'accepted') return;
+  const save = (complete: boolean) => {
+    if (cacheFile === undefined) return;
+    if (cache === 'accepted' && (storedKind === 'full' || !complete)) return;
     try {
       mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
       // Written aside and renamed: a concurrent start reads a whole cache or none.
       const temp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+      const data = script.createCachedData();
+      writeFileSync(temp, Buffer.concat([headerFor(complete ? 'full' : 'part'), data]), {
+        mode: 0o600,
+      });
       renameSync(temp, cacheFile);
     } catch {
       // A read-only or full home: run without a cache.
@@ -60,15 +84,12 @@ export function loadCommonJs(file: string, cacheFile: string | undefined): Cache
 }
 
 /**
- * Where the cache of `file` for `command` lives: $XDG_CACHE_HOME/lwt (else ~/.cache/lwt), named
- * by everything that decides whether it fits. V8 checks its version and flags itself, but it
- * matches the source by length only, so the file's identity (size, mtime, inode) is in the
- * name: a rebuilt bundle never runs a stale cache. The flags are in it too, so that `lwt put`
- * (started with a heap flag) and `lwt exec` keep one each instead of replacing each other's.
- * Undefined when there is no home to put it in.
+ * Where a command's cache lives: $XDG_CACHE_HOME/lwt (else ~/.cache/lwt), one file a command
+ * and Node flags, so that `lwt put` (started with a heap flag) and `lwt exec` keep one each
+ * instead of replacing each other's; a rebuilt bundle overwrites its file. Undefined when
+ * there is no home to put it in.
  */
 export function cacheFileFor(
-  file: string,
   command: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
@@ -80,20 +101,24 @@ export function cacheFileFor(
     if (home === undefined || !isAbsolute(home)) return undefined;
     root = join(home, '.cache');
   }
-  let identity: string;
+  const flags = createHash('sha256')
+    .update(JSON.stringify([process.version, process.arch, process.execArgv]))
+    .digest('hex')
+    .slice(0, 16);
+  return join(root, 'lwt', 'code-cache', `${command}-${flags}.v8`);
+}
+
+function identityOf(file: string): string {
+  const stat = statSync(file);
+  return `${file} ${stat.size} ${stat.mtimeMs} ${stat.ino}`;
+}
+
+function readOrUndefined(file: string): Buffer | undefined {
   try {
-    const stat = statSync(file);
-    identity = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+    return readFileSync(file);
   } catch {
     return undefined;
   }
-  const key = createHash('sha256')
-    .update(
-      JSON.stringify([file, identity, process.version, process.arch, process.execArgv, command]),
-    )
-    .digest('hex')
-    .slice(0, 20);
-  return join(root, 'lwt', 'code-cache', `${command}-${key}.v8`);
 }
 
 function safeHomedir(): string | undefined {

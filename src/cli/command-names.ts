@@ -17,8 +17,15 @@ export type BinAlias = (typeof BIN_ALIASES)[number];
 
 const KNOWN: ReadonlySet<string> = new Set<string>([...COMMAND_NAMES, ...BIN_ALIASES]);
 
-/** The command a run is for: the bin's alias, else the first argument when it names one. */
+/**
+ * The command a run is for: the bin's alias, else the first argument when it names one. Help
+ * and --version count as 'other': they run none of the command's code.
+ */
 export function commandOf(alias: string | undefined, args: readonly string[]): string {
+  const options = args.slice(0, args.includes('--') ? args.indexOf('--') : args.length);
+  if (options.some((arg) => arg === '--help' || arg === '-h' || arg === '--version')) {
+    return 'other';
+  }
   const name = alias ?? args[0] ?? '';
   return KNOWN.has(name) ? name : 'other';
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { cacheFileFor, loadCommonJs } from './code-cache.js';
 import { commandOf } from './command-names.js';
+import { ExitCode } from '../outcome/exit-code.js';
 
 /** The CLI bundle that scripts/bundle-cli.mjs builds: lwt's CLI with yargs and ssh2 in one file. */
 const BUNDLE = fileURLToPath(new URL('../cli-bundle/lwt.cjs', import.meta.url));
@@ -15,8 +16,12 @@ interface CliBundle {
  */
 export async function startCli(alias?: string): Promise<void> {
   const command = commandOf(alias, process.argv.slice(2));
-  const loaded = loadCommonJs(BUNDLE, cacheFileFor(BUNDLE, command));
+  const loaded = loadCommonJs(BUNDLE, cacheFileFor(command));
   // runCli ends with process.exit; 'exit' handlers run synchronously, before the process goes.
-  process.once('exit', loaded.save);
+  process.once('exit', (code) => {
+    // A usage error only parsed its arguments. Complete: the command did all its work, ok or
+    // not (1: a command failed); a timeout, an unreachable host or Ctrl-C may have cut it short.
+    if (code !== ExitCode.usage) loaded.save(code === ExitCode.ok || code === ExitCode.failed);
+  });
   await (loaded.exports as CliBundle).runCli(alias);
 }

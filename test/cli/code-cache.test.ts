@@ -1,7 +1,7 @@
 import {
-  existsSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   utimesSync,
@@ -10,9 +10,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheFileFor, loadCommonJs } from '../../src/cli/code-cache.js';
+import { spawnSync } from 'node:child_process';
+import { cacheFileFor } from '../../src/cli/code-cache.js';
 import { commandOf } from '../../src/cli/command-names.js';
-import { runLwt } from '../helpers/lwt-process.js';
+import { repoRoot, runLwt } from '../helpers/lwt-process.js';
 
 let dir: string;
 beforeEach(() => {
@@ -34,36 +35,99 @@ function writeModule(name: string, answer: number): string {
   return file;
 }
 
+interface Loaded {
+  cache: string;
+  answer: number;
+  where: string;
+}
+
+/**
+ * loadCommonJs (as built in dist/) in a new node process, as the bins use it: within one
+ * process V8 keeps compiled scripts in memory and would not even look at the cache file.
+ * Saves afterwards as a complete or incomplete run unless told not to.
+ */
+function load(
+  file: string,
+  cacheFile: string,
+  save: 'complete' | 'incomplete' | 'no' = 'no',
+): Loaded {
+  const script = `
+    const { loadCommonJs } = await import(process.argv[1]);
+    const loaded = loadCommonJs(process.argv[2], process.argv[3]);
+    if (process.argv[4] !== 'no') loaded.save(process.argv[4] === 'complete');
+    const { answer, where } = loaded.exports;
+    console.log(JSON.stringify({ cache: loaded.cache, answer: answer(), where: where() }));`;
+  const codeCache = join(repoRoot, 'dist', 'cli', 'code-cache.js');
+  const result = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', script, codeCache, file, cacheFile, save],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`load failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Loaded;
+}
+
 describe('loadCommonJs', () => {
   it('runs the file as CommonJS, writes a cache on save, and V8 takes it the next time', () => {
     const file = writeModule('m.cjs', 42);
     const cacheFile = join(dir, 'cache', 'm.v8');
 
-    const first = loadCommonJs(file, cacheFile);
-    const api = first.exports as { answer(): number; where(): string };
-    expect(api.answer()).toBe(42);
-    expect(api.where()).toBe('m.cjs object');
-    expect(first.cache).toBe('absent');
-    first.save();
-    expect(existsSync(cacheFile)).toBe(true);
+    expect(load(file, cacheFile, 'complete')).toEqual({
+      cache: 'absent',
+      answer: 42,
+      where: 'm.cjs object',
+    });
     // Written aside and renamed: nothing else is left in the folder.
     expect(readdirSync(join(dir, 'cache'))).toEqual(['m.v8']);
-
-    const second = loadCommonJs(file, cacheFile);
-    expect(second.cache).toBe('accepted');
-    expect((second.exports as { answer(): number }).answer()).toBe(42);
+    expect(load(file, cacheFile)).toEqual({ cache: 'accepted', answer: 42, where: 'm.cjs object' });
   });
 
-  it('runs without the cache when V8 refuses it, and replaces it on save', () => {
+  it('never runs a cache made for an earlier build of the file, even at the same length', () => {
+    const file = writeModule('m.cjs', 1);
+    const cacheFile = join(dir, 'm.v8');
+    load(file, cacheFile, 'complete');
+    expect(load(file, cacheFile).cache).toBe('accepted');
+
+    // Same length, other answer: V8 alone would take the old cache for it.
+    writeModule('m.cjs', 2);
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(load(file, cacheFile, 'complete')).toMatchObject({ cache: 'stale', answer: 2 });
+    expect(load(file, cacheFile)).toMatchObject({ cache: 'accepted', answer: 2 });
+  });
+
+  it('makes a cache from an incomplete run again after the next complete one, then keeps it', () => {
+    const file = writeModule('m.cjs', 1);
+    const cacheFile = join(dir, 'm.v8');
+    const stamp = () => {
+      const { ino, mtimeMs } = statSync(cacheFile);
+      return `${ino} ${mtimeMs}`;
+    };
+    load(file, cacheFile, 'incomplete');
+    const partial = stamp();
+    // Another incomplete run keeps it; a complete run replaces it once.
+    expect(load(file, cacheFile, 'incomplete').cache).toBe('accepted');
+    expect(stamp()).toBe(partial);
+    expect(load(file, cacheFile, 'complete').cache).toBe('accepted');
+    const full = stamp();
+    expect(full).not.toBe(partial);
+    load(file, cacheFile, 'complete');
+    load(file, cacheFile, 'incomplete');
+    expect(stamp()).toBe(full);
+  });
+
+  it('runs without a cache that V8 refuses or that is not one, and replaces it on save', () => {
     const file = writeModule('m.cjs', 7);
     const cacheFile = join(dir, 'm.v8');
     writeFileSync(cacheFile, 'not a code cache');
+    expect(load(file, cacheFile, 'complete')).toMatchObject({ cache: 'stale', answer: 7 });
+    expect(load(file, cacheFile).cache).toBe('accepted');
 
-    const loaded = loadCommonJs(file, cacheFile);
-    expect(loaded.cache).toBe('rejected');
-    expect((loaded.exports as { answer(): number }).answer()).toBe(7);
-    loaded.save();
-    expect(loadCommonJs(file, cacheFile).cache).toBe('accepted');
+    // Our header, then data V8 cannot use.
+    const stored = readFileSync(cacheFile);
+    const headerEnd = stored.indexOf(0x0a) + 1;
+    writeFileSync(cacheFile, Buffer.concat([stored.subarray(0, headerEnd), Buffer.alloc(64, 7)]));
+    expect(load(file, cacheFile, 'complete')).toMatchObject({ cache: 'rejected', answer: 7 });
+    expect(load(file, cacheFile).cache).toBe('accepted');
   });
 
   it('does not fail when the cache cannot be written', () => {
@@ -71,40 +135,31 @@ describe('loadCommonJs', () => {
     // A folder that cannot be made, for root too: its parent is a file.
     writeFileSync(join(dir, 'a-file'), '');
     const cacheFile = join(dir, 'a-file', 'sub', 'm.v8');
-    const loaded = loadCommonJs(file, cacheFile);
-    expect(() => loaded.save()).not.toThrow();
-    expect((loaded.exports as { answer(): number }).answer()).toBe(1);
+    expect(load(file, cacheFile, 'complete')).toMatchObject({ cache: 'absent', answer: 1 });
+    expect(load(file, cacheFile).cache).toBe('absent');
   });
 });
 
 describe('cacheFileFor', () => {
-  it('names a new cache when the file is rebuilt, even at the same length', () => {
-    const file = writeModule('bundle.cjs', 1);
-    const env = { XDG_CACHE_HOME: join(dir, 'xdg') };
-    const before = cacheFileFor(file, 'exec', env);
-    expect(before?.startsWith(join(dir, 'xdg', 'lwt', 'code-cache', 'exec-'))).toBe(true);
-    expect(cacheFileFor(file, 'exec', env)).toBe(before);
-
-    // Same length, other content, other mtime: V8 alone would take the old cache for it.
-    writeModule('bundle.cjs', 2);
-    utimesSync(file, new Date(), new Date(Date.now() + 5000));
-    expect(cacheFileFor(file, 'exec', env)).not.toBe(before);
-  });
-
   it('keeps one cache a command, under ~/.cache without XDG_CACHE_HOME, none without a home', () => {
-    const file = writeModule('bundle.cjs', 1);
-    const home = { HOME: join(dir, 'home') };
-    expect(cacheFileFor(file, 'exec', home)).not.toBe(cacheFileFor(file, 'put', home));
-    expect(cacheFileFor(file, 'exec', home)?.startsWith(join(dir, 'home', '.cache', 'lwt'))).toBe(
-      true,
+    const xdg = { XDG_CACHE_HOME: join(dir, 'xdg') };
+    expect(cacheFileFor('exec', xdg)).toMatch(
+      new RegExp(`^${join(dir, 'xdg', 'lwt', 'code-cache')}/exec-[0-9a-f]{16}\\.v8$`),
     );
-    expect(cacheFileFor(file, 'exec', { HOME: 'relative/home' })).toBeUndefined();
+    const home = { HOME: join(dir, 'home') };
+    expect(cacheFileFor('exec', home)).not.toBe(cacheFileFor('put', home));
+    expect(cacheFileFor('exec', home)?.startsWith(join(dir, 'home', '.cache', 'lwt'))).toBe(true);
+    expect(cacheFileFor('exec', { HOME: 'relative/home' })).toBeUndefined();
   });
 
   it('keys by the command a run is for', () => {
     expect(commandOf(undefined, ['exec', '--', 'uptime'])).toBe('exec');
     expect(commandOf('put-all-diff', ['dir', '/tmp'])).toBe('put-all-diff');
     expect(commandOf(undefined, ['--version'])).toBe('other');
+    // Help runs none of the command's code; an argument after -- is the remote command's.
+    expect(commandOf(undefined, ['exec', '--help'])).toBe('other');
+    expect(commandOf('exec', ['-h'])).toBe('other');
+    expect(commandOf(undefined, ['exec', '--', 'grep', '-h', 'x'])).toBe('exec');
     expect(commandOf(undefined, ['no-such-command'])).toBe('other');
   });
 });
@@ -119,7 +174,7 @@ describe('the bins with a code cache', () => {
     const cacheDir = join(dir, 'xdg', 'lwt', 'code-cache');
     const files = readdirSync(cacheDir);
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^run-[0-9a-f]{20}\.v8$/);
+    expect(files[0]).toMatch(/^run-[0-9a-f]{16}\.v8$/);
     const written = statSync(join(cacheDir, files[0] as string));
 
     const second = await runLwt(['run', '-j', '2', '--tag', 'none'], {
