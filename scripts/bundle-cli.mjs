@@ -22,14 +22,14 @@ const ssh2Binding = {
 };
 
 // ssh2's own `require('crypto')` gets node:crypto with faster paths for the 25519 key imports
-// and exports it makes on every connection; src/transport/ssh2/key-fast-paths.ts says why.
+// and exports it makes on every connection; src/transport/ssh2/ssh2-crypto.ts says why.
 // Only ssh2's files: everything else in the bundle keeps node:crypto as it is.
 const ssh2Crypto = {
   name: 'ssh2-crypto',
   setup(builder) {
     builder.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
       /[\\/]node_modules[\\/]ssh2[\\/]/.test(args.importer)
-        ? { path: resolve('src/transport/ssh2/key-fast-paths.ts') }
+        ? { path: resolve('src/transport/ssh2/ssh2-crypto.ts') }
         : undefined,
     );
   },

@@ -1,16 +1,19 @@
 /**
  * node:crypto as ssh2 sees it inside lwt's CLI bundle (scripts/bundle-cli.mjs points ssh2's
- * `require('crypto')` here): the same module, with faster paths for the three calls that ssh2
- * makes with raw 25519 keys dressed up as DER or PEM on every connection.
+ * `require('crypto')` here): the same module, with faster paths for four calls that ssh2
+ * makes on every connection or packet. Measured in NOTES.md (2026-11-23, fourth session).
  *
- * Why: OpenSSL 3 imports and exports keys through its generic DER/PEM encoders and decoders,
+ * Three are keys: OpenSSL 3 imports and exports keys through its generic DER/PEM encoders and decoders,
  * which cost 150-270 us a call on this machine, while the same key as a JWK (its raw 32 bytes)
  * takes 3-30 us. ssh2 exports its X25519 public key as SPKI DER and keeps the last 32 bytes,
  * imports the server's as DER it has just built around 32 bytes, and checks the host key's
  * signature with a PEM string it has built the same way: 0.4 ms a host, about 8% of `lwt exec`
  * at 200 hosts. Each fast path gives the very key or bytes the slow one would (tested against
- * it); anything else goes to node:crypto unchanged. Measured in NOTES.md (2026-11-23, fourth
- * session).
+ * it); anything else goes to node:crypto unchanged.
+ *
+ * The fourth is the random padding of every packet sent (4-19 bytes): randomFillSync costs
+ * 4 us a call whatever the size, 3% of the CPU of a 10 MB put. Small fills come from a pool
+ * that node:crypto refills 4 KiB at a time; each byte is used once.
  */
 import * as nodeCrypto from 'node:crypto';
 import type {
@@ -98,6 +101,38 @@ export const generateKeyPairSync = ((type: string, options?: unknown) => {
   });
   return pair;
 }) as GenerateKeyPairSync;
+
+const POOL = Buffer.allocUnsafe(4096);
+let poolUsed = POOL.length;
+const POOLED_MAX = 64;
+
+/** randomFillSync; a fill of at most 64 bytes of a Buffer comes from the pool. */
+export function randomFillSync<T extends NodeJS.ArrayBufferView>(
+  buffer: T,
+  offset?: number,
+  size?: number,
+): T {
+  if (
+    Buffer.isBuffer(buffer) &&
+    Number.isInteger(offset) &&
+    Number.isInteger(size) &&
+    (offset as number) >= 0 &&
+    (size as number) > 0 &&
+    (size as number) <= POOLED_MAX &&
+    (offset as number) + (size as number) <= buffer.length
+  ) {
+    const start = offset as number;
+    const length = size as number;
+    if (poolUsed + length > POOL.length) {
+      nodeCrypto.randomFillSync(POOL);
+      poolUsed = 0;
+    }
+    POOL.copy(buffer, start, poolUsed, poolUsed + length);
+    poolUsed += length;
+    return buffer;
+  }
+  return nodeCrypto.randomFillSync(buffer, offset, size);
+}
 
 const ED25519_PEM = /^-----BEGIN PUBLIC KEY-----\n([A-Za-z0-9+/=\n]+)-----END PUBLIC KEY-----\n?$/;
 

@@ -6,8 +6,9 @@ import {
   diffieHellman,
   generateKeyPairSync,
   randomBytes,
+  randomFillSync,
   verify,
-} from '../../src/transport/ssh2/key-fast-paths.js';
+} from '../../src/transport/ssh2/ssh2-crypto.js';
 
 /** A public key as PEM text, the way ssh2 writes them (64-character lines, no final newline). */
 function pemLikeSsh2(der: Buffer): string {
@@ -111,6 +112,35 @@ describe("node:crypto's fast paths for ssh2", () => {
       );
       expect(verify(null, data, pem, other)).toBe(false);
     }
+  });
+
+  it('fills small ranges with random bytes, each used once, and only the range', () => {
+    const seen = new Set<string>();
+    // Past several refills of the pool.
+    for (let i = 0; i < 2000; i++) {
+      const size = 4 + (i % 16);
+      const packet = Buffer.alloc(64, 0xaa);
+      expect(randomFillSync(packet, 20, size)).toBe(packet);
+      expect(packet.subarray(0, 20).every((b) => b === 0xaa)).toBe(true);
+      expect(packet.subarray(20 + size).every((b) => b === 0xaa)).toBe(true);
+      if (size === 16) seen.add(packet.subarray(20, 36).toString('hex'));
+    }
+    // 125 fills of 16 bytes, no two alike; and the bytes are not constant.
+    expect(seen.size).toBe(125);
+    const all = Buffer.alloc(4096);
+    for (let at = 0; at < all.length; at += 16) randomFillSync(all, at, 16);
+    expect(new Set(all).size).toBeGreaterThan(200);
+  });
+
+  it("hands other fills to node:crypto, with node:crypto's checks", () => {
+    const big = Buffer.alloc(1024);
+    randomFillSync(big, 0, 1024);
+    expect(big.equals(Buffer.alloc(1024))).toBe(false);
+    const whole = new Uint8Array(32);
+    randomFillSync(whole);
+    expect(whole.some((b) => b !== 0)).toBe(true);
+    const outside = () => randomFillSync(Buffer.alloc(8), 4, 8);
+    expect(outside).toThrow(/out of range/i);
   });
 
   it('hands other verifications to node:crypto', () => {
