@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -67,17 +67,22 @@ export function loadCommonJs(file: string, cacheFile: string | undefined): Cache
   const save = (complete: boolean) => {
     if (cacheFile === undefined) return;
     if (cache === 'accepted' && (storedKind === 'full' || !complete)) return;
+    // Written aside and renamed: a concurrent start reads a whole cache or none.
+    const temp = `${cacheFile}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
-      // Written aside and renamed: a concurrent start reads a whole cache or none.
-      const temp = `${cacheFile}.${process.pid}.tmp`;
       const data = script.createCachedData();
       writeFileSync(temp, Buffer.concat([headerFor(complete ? 'full' : 'part'), data]), {
         mode: 0o600,
       });
       renameSync(temp, cacheFile);
     } catch {
-      // A read-only or full home: run without a cache.
+      // A read-only or full home: run without a cache, and leave no half-written one behind.
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // Nothing was written, then.
+      }
     }
   };
   return { exports: module.exports, cache, save };

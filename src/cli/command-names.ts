@@ -1,21 +1,15 @@
 /**
- * lwt's commands, and the LWT script names that the bins answer to. main.ts registers exactly
- * these (its command table is typed by them); start.ts keys each command's code cache by them
- * before the CLI bundle is loaded, which is why they live apart from main.ts.
+ * lwt's commands, and LWT's script names (bins, and first arguments that main.ts translates).
+ * main.ts registers exactly these commands (its command table is typed by them); start.ts
+ * keys each command's code cache by these names before the CLI bundle is loaded, which is
+ * why they live apart from main.ts.
  */
 export const COMMAND_NAMES = ['exec', 'run', 'hosts', 'put', 'get'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
-export const BIN_ALIASES = [
-  'execute-all',
-  'multiprocess',
-  'put-all',
-  'put-all-diff',
-  'get-all',
-] as const;
-export type BinAlias = (typeof BIN_ALIASES)[number];
+const LWT_NAMES = ['execute-all', 'multiprocess', 'put-all', 'put-all-diff', 'get-all'];
 
-const KNOWN: ReadonlySet<string> = new Set<string>([...COMMAND_NAMES, ...BIN_ALIASES]);
+const KNOWN: ReadonlySet<string> = new Set<string>([...COMMAND_NAMES, ...LWT_NAMES]);
 
 /**
  * The command a run is for: the bin's alias, else the first argument when it names one. Help
