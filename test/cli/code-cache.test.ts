@@ -1,4 +1,5 @@
 import {
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -188,5 +189,23 @@ describe('the bins with a code cache', () => {
     expect(readdirSync(cacheDir)).toEqual(files);
     const after = statSync(join(cacheDir, files[0] as string));
     expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+  });
+
+  it('write none after a usage error, and a partial one after a run cut short', async () => {
+    const env = { XDG_CACHE_HOME: join(dir, 'xdg') };
+    const cacheDir = join(dir, 'xdg', 'lwt', 'code-cache');
+    const usage = await runLwt(['run', '--no-such-option'], { input: '', env });
+    expect(usage.code).toBe(2);
+    expect(existsSync(cacheDir)).toBe(false);
+
+    const timedOut = await runLwt(['run', '-t', '0.2', '--tag', 'none'], {
+      input: 'sleep 5\n',
+      env,
+    });
+    expect(timedOut.code).toBe(3);
+    const [file] = readdirSync(cacheDir);
+    expect(readFileSync(join(cacheDir, file as string), 'latin1').split('\n')[0]).toMatch(
+      /^lwt-code-cache 1 part \//,
+    );
   });
 });
