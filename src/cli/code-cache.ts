@@ -35,8 +35,8 @@ const MAGIC = 'lwt-code-cache 1';
 export function loadCommonJs(file: string, cacheFile: string | undefined): CachedModule {
   const source = readFileSync(file, 'utf8');
   // V8 checks its version and flags, but it matches the source by length only: the header
-  // names the build of the file (size, mtime, inode), so a rebuilt file never runs old code.
-  const identity = identityOf(file);
+  // names the build of the file, so a rebuilt file never runs old code.
+  const identity = identityOf(file, source);
   const headerFor = (kind: 'full' | 'part') => Buffer.from(`${MAGIC} ${kind} ${identity}\n`);
   let cache: CachedModule['cache'] = 'absent';
   let cachedData: Buffer | undefined;
@@ -113,9 +113,17 @@ export function cacheFileFor(
   return join(root, 'lwt', 'code-cache', `${command}-${flags}.v8`);
 }
 
-function identityOf(file: string): string {
+/** The id line that scripts/bundle-cli.mjs puts near the end of the bundle. */
+const BUNDLE_ID = /\n\/\/# lwt-bundle-id=([0-9a-f]+)\n/;
+
+/**
+ * Size, mtime and inode, and the build's content hash when the file carries one: npm gives
+ * every file it installs the same mtime, and an inode can be reused.
+ */
+function identityOf(file: string, source: string): string {
   const stat = statSync(file);
-  return `${file} ${stat.size} ${stat.mtimeMs} ${stat.ino}`;
+  const id = BUNDLE_ID.exec(source.slice(-4096))?.[1] ?? '-';
+  return `${file} ${stat.size} ${stat.mtimeMs} ${stat.ino} ${id}`;
 }
 
 function readOrUndefined(file: string): Buffer | undefined {

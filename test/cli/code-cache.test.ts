@@ -57,7 +57,7 @@ function load(
     const loaded = loadCommonJs(process.argv[2], process.argv[3]);
     if (process.argv[4] !== 'no') loaded.save(process.argv[4] === 'complete');
     const { answer, where } = loaded.exports;
-    console.log(JSON.stringify({ cache: loaded.cache, answer: answer(), where: where() }));`;
+    console.log(JSON.stringify({ cache: loaded.cache, answer: answer(), where: where?.() }));`;
   const codeCache = join(repoRoot, 'dist', 'cli', 'code-cache.js');
   const result = spawnSync(
     process.execPath,
@@ -92,6 +92,28 @@ describe('loadCommonJs', () => {
     // Same length, other answer: V8 alone would take the old cache for it.
     writeModule('m.cjs', 2);
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(load(file, cacheFile, 'complete')).toMatchObject({ cache: 'stale', answer: 2 });
+    expect(load(file, cacheFile)).toMatchObject({ cache: 'accepted', answer: 2 });
+  });
+
+  it("tells builds apart by the bundle's id line where size, mtime and inode agree", () => {
+    // npm installs every file with the same mtime; an upgrade may land on a reused inode.
+    const file = join(dir, 'bundle.cjs');
+    const write = (answer: number, id: string) =>
+      writeFileSync(
+        file,
+        `exports.answer = () => ${answer};\n//# lwt-bundle-id=${id}\n//# sourceMappingURL=x.map\n`,
+      );
+    write(1, 'aaaa');
+    const stamp = new Date('1985-10-26T08:15:00Z');
+    utimesSync(file, stamp, stamp);
+    const cacheFile = join(dir, 'm.v8');
+    expect(load(file, cacheFile, 'complete')).toMatchObject({ cache: 'absent', answer: 1 });
+    const { ino } = statSync(file);
+
+    write(2, 'bbbb'); // in place: same inode, same length
+    utimesSync(file, stamp, stamp);
+    expect(statSync(file).ino).toBe(ino);
     expect(load(file, cacheFile, 'complete')).toMatchObject({ cache: 'stale', answer: 2 });
     expect(load(file, cacheFile)).toMatchObject({ cache: 'accepted', answer: 2 });
   });
