@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -41,8 +50,9 @@ export function loadCommonJs(file: string, cacheFile: string | undefined): Cache
   let cache: CachedModule['cache'] = 'absent';
   let cachedData: Buffer | undefined;
   let storedKind: 'full' | 'part' | undefined;
-  if (cacheFile !== undefined) {
-    const stored = readOrUndefined(cacheFile);
+  const target = cacheFile !== undefined && ownFolder(dirname(cacheFile)) ? cacheFile : undefined;
+  if (target !== undefined) {
+    const stored = readOrUndefined(target);
     if (stored !== undefined) {
       for (const kind of ['full', 'part'] as const) {
         const header = headerFor(kind);
@@ -65,17 +75,16 @@ export function loadCommonJs(file: string, cacheFile: string | undefined): Cache
   run(module.exports, createRequire(file), module, file, dirname(file));
 
   const save = (complete: boolean) => {
-    if (cacheFile === undefined) return;
+    if (target === undefined) return;
     if (cache === 'accepted' && (storedKind === 'full' || !complete)) return;
     // Written aside and renamed: a concurrent start reads a whole cache or none.
-    const temp = `${cacheFile}.${process.pid}.tmp`;
+    const temp = `${target}.${process.pid}.tmp`;
     try {
-      mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
       const data = script.createCachedData();
       writeFileSync(temp, Buffer.concat([headerFor(complete ? 'full' : 'part'), data]), {
         mode: 0o600,
       });
-      renameSync(temp, cacheFile);
+      renameSync(temp, target);
     } catch {
       // A read-only or full home: run without a cache, and leave no half-written one behind.
       try {
@@ -111,6 +120,39 @@ export function cacheFileFor(
     .digest('hex')
     .slice(0, 16);
   return join(root, 'lwt', 'code-cache', `${command}-${flags}.v8`);
+}
+
+/**
+ * A cache is code that V8 will run, so it is only read from, and written to, a folder that is
+ * ours and that nobody else can write to, made (0700) only inside a folder of ours. Otherwise
+ * (sudo keeping the user's HOME, an XDG_CACHE_HOME in a shared place) lwt runs without one.
+ */
+function ownFolder(dir: string): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined) return false;
+  for (let at = dir; ; at = dirname(at)) {
+    const stat = lstatOrUndefined(at);
+    if (stat !== undefined) {
+      if (at !== dir && stat.uid !== uid) return false;
+      break;
+    }
+    if (dirname(at) === at) return false;
+  }
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    return false;
+  }
+  const stat = lstatOrUndefined(dir);
+  return stat !== undefined && stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The id line that scripts/bundle-cli.mjs puts near the end of the bundle. */

@@ -1,5 +1,8 @@
 import {
+  chmodSync,
+  chownSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -153,6 +156,42 @@ describe('loadCommonJs', () => {
     expect(load(file, cacheFile).cache).toBe('accepted');
   });
 
+  it('neither reads nor writes a cache in a folder that others can write to', () => {
+    const file = writeModule('m.cjs', 3);
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const cacheFile = join(shared, 'm.v8');
+    expect(load(file, cacheFile, 'complete').cache).toBe('absent');
+    expect(readdirSync(shared)).toEqual([]);
+    // A cache someone put there is not run.
+    chmodSync(shared, 0o700);
+    load(file, cacheFile, 'complete');
+    expect(load(file, cacheFile).cache).toBe('accepted');
+    chmodSync(shared, 0o777);
+    expect(load(file, cacheFile).cache).toBe('absent');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    "as root, neither reads from nor makes a folder in another user's (sudo keeping HOME)",
+    () => {
+      const file = writeModule('m.cjs', 4);
+      const home = join(dir, 'user-home');
+      mkdirSync(home, { mode: 0o700 });
+      chownSync(home, 65534, 65534);
+      expect(load(file, join(home, '.cache', 'lwt', 'code-cache', 'm.v8'), 'complete').cache).toBe(
+        'absent',
+      );
+      expect(readdirSync(home)).toEqual([]);
+      // Nor one the user made: it is theirs, not root's.
+      const theirs = join(dir, 'theirs');
+      mkdirSync(theirs, { mode: 0o700 });
+      load(file, join(theirs, 'm.v8'), 'complete');
+      chownSync(theirs, 65534, 65534);
+      expect(load(file, join(theirs, 'm.v8')).cache).toBe('absent');
+    },
+  );
+
   it('does not fail when the cache cannot be written', () => {
     const file = writeModule('m.cjs', 1);
     // A folder that cannot be made, for root too: its parent is a file.
@@ -218,7 +257,7 @@ describe('the bins with a code cache', () => {
     const cacheDir = join(dir, 'xdg', 'lwt', 'code-cache');
     const usage = await runLwt(['run', '--no-such-option'], { input: '', env });
     expect(usage.code).toBe(2);
-    expect(existsSync(cacheDir)).toBe(false);
+    expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
 
     const timedOut = await runLwt(['run', '-t', '0.2', '--tag', 'none'], {
       input: 'sleep 5\n',
