@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { cacheFileFor, loadCommonJs } from './code-cache.js';
 import { commandOf } from './command-names.js';
+import { raiseTierUpBudget } from './tiering.js';
 import { ExitCode } from '../outcome/exit-code.js';
 
 /** The CLI bundle that scripts/bundle-cli.mjs builds: lwt's CLI with yargs and ssh2 in one file. */
@@ -12,13 +13,16 @@ interface CliBundle {
 
 /**
  * What the bins call: loads the CLI bundle through V8's code cache (code-cache.ts says why),
- * writes the cache when the run exits if there was none, and runs the CLI.
+ * lets V8 optimize later (tiering.ts), writes the cache when the run exits if there was none,
+ * and runs the CLI.
  */
 export async function startCli(alias?: string): Promise<void> {
   const command = commandOf(alias, process.argv.slice(2));
   const loaded = loadCommonJs(BUNDLE, cacheFileFor(command));
+  const restoreTiering = raiseTierUpBudget();
   // runCli ends with process.exit; 'exit' handlers run synchronously, before the process goes.
   process.once('exit', (code) => {
+    restoreTiering();
     // A usage error only parsed its arguments. Complete: the command did all its work, ok or
     // not (1: a command failed); a timeout, an unreachable host or Ctrl-C may have cut it short.
     if (code !== ExitCode.usage) loaded.save(code === ExitCode.ok || code === ExitCode.failed);
