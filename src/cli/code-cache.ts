@@ -112,7 +112,10 @@ export function cacheFileFor(
   if (xdg !== undefined && isAbsolute(xdg)) root = xdg;
   else {
     const home = env.HOME ?? safeHomedir();
-    if (home === undefined || !isAbsolute(home)) return undefined;
+    // A home that does not exist is not made (HOME=/nonexistent is how some services run).
+    if (home === undefined || !isAbsolute(home) || !isDirectory(home)) {
+      return undefined;
+    }
     root = join(home, '.cache');
   }
   const flags = createHash('sha256')
@@ -145,6 +148,15 @@ function ownFolder(dir: string): boolean {
   }
   const stat = lstatOrUndefined(dir);
   return stat !== undefined && stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+}
+
+/** Following links: a home may well be one. */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function lstatOrUndefined(path: string): Stats | undefined {

@@ -208,10 +208,12 @@ describe('cacheFileFor', () => {
     expect(cacheFileFor('exec', xdg)).toMatch(
       new RegExp(`^${join(dir, 'xdg', 'lwt', 'code-cache')}/exec-[0-9a-f]{16}\\.v8$`),
     );
+    mkdirSync(join(dir, 'home'));
     const home = { HOME: join(dir, 'home') };
     expect(cacheFileFor('exec', home)).not.toBe(cacheFileFor('put', home));
     expect(cacheFileFor('exec', home)?.startsWith(join(dir, 'home', '.cache', 'lwt'))).toBe(true);
     expect(cacheFileFor('exec', { HOME: 'relative/home' })).toBeUndefined();
+    expect(cacheFileFor('exec', { HOME: join(dir, 'no-such-home') })).toBeUndefined();
   });
 
   it('keys by the command a run is for', () => {
