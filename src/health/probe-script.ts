@@ -29,6 +29,10 @@ while [ ! -d "$p" ]; do p=$(dirname "$p"); done
 df -Pk "$p" 2>/dev/null | awk 'NR == 2 {print "disk_kb=" $4 " " $2}'
 n=0
 out=\${TMPDIR:-/tmp}/lwt-probe-$$
+# A check that outlives the deadline gets the probe stopped (TERM from the wrapper): its
+# output file goes then too.
+trap 'rm -f "$out"' EXIT
+trap 'exit 143' HUP INT TERM
 for c in "$@"; do
   n=$((n + 1))
   (cd "$d" 2>/dev/null; exec \${SHELL:-/bin/sh} -c "$c") </dev/null >"$out" 2>&1

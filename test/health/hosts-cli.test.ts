@@ -306,16 +306,22 @@ describe.skipIf(!sshdAvailable())('lwt hosts against a real sshd', { timeout: 18
       '-t',
       '1',
       '--check',
-      `sleep 1000.${marker}`,
+      `echo ${marker}; sleep 1000.${marker}`,
       '--check',
       'true',
     ]);
     expect(r.code).toBe(0);
     expect(byHost(r.stdout).get('web1')).toMatchObject({
       status: 'unhealthy',
-      why: `check 'sleep 1000.${marker}' did not finish within 1.0s; check 'true' did not run`,
+      why: `check 'echo ${marker}; sleep 1000.${marker}' did not finish within 1.0s; check 'true' did not run`,
     });
     expect(await survivors(marker, 5_000)).toEqual([]);
+    // Nor is the file the probe kept the check's output in: the hosts' sessions have no
+    // TMPDIR, so /tmp, which is this machine's.
+    const leftovers = readdirSync('/tmp')
+      .filter((name) => name.startsWith('lwt-probe-'))
+      .filter((name) => readOrEmpty(join('/tmp', name)).includes(marker));
+    expect(leftovers).toEqual([]);
   });
 
   it('deploy creates missing homes, which makes the hosts available, and is safe to repeat', async () => {
@@ -424,4 +430,13 @@ async function ensureSomeLoad(burners: ChildProcess[]): Promise<void> {
   if (load1() > 0.05) return;
   burners.push(spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }));
   expect(await waitFor(() => load1() > 0.05, 20_000)).toBe(true);
+}
+
+/** A file's text, or '' if it went meanwhile (other tests' probes come and go). */
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
