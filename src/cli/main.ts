@@ -5,6 +5,7 @@ import type { CliContext } from './context.js';
 import { describeCliError } from './describe-error.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandName } from './command-names.js';
+import { lwtVersion } from './version.js';
 import {
   settingsFromEnv,
   settingsFromFile,
@@ -100,6 +101,7 @@ async function parse(
   const commands = await loadCommands(argv);
   let parser: Argv = yargs()
     .scriptName('lwt')
+    .version(lwtVersion())
     .usage(
       '$0 <command> [options]\n\nRun commands and move files across a fleet of hosts over SSH.',
     );

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bins, repoRoot } from '../helpers/lwt-process.js';
+import { bins, repoRoot, runLwt } from '../helpers/lwt-process.js';
 
 // ssh2 builds this at install time where there is a compiler (.ci/run installs one); without
 // it ssh2 falls back to slower JavaScript crypto, and there is nothing to check.
@@ -13,6 +13,20 @@ const BINDING = join(
 );
 
 describe('the CLI bundle', () => {
+  it("prints lwt's own version wherever it runs, not the working directory's project's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwt-version-'));
+    try {
+      writeFileSync(join(dir, 'package.json'), '{"name": "other", "version": "9.9.9"}\n');
+      const ours = (
+        JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }
+      ).version;
+      const result = await runLwt(['--version'], { cwd: dir });
+      expect(result).toMatchObject({ code: 0, stdout: `${ours}\n`, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!existsSync(BINDING))(
     "loads ssh2's native crypto binding, as ssh2 does outside the bundle",
     () => {
