@@ -133,10 +133,15 @@ export function cacheFileFor(
 function ownFolder(dir: string): boolean {
   const uid = process.getuid?.();
   if (uid === undefined) return false;
-  for (let at = dir; ; at = dirname(at)) {
+  const isOurs = (stat: Stats | undefined) =>
+    stat !== undefined && stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+  const existing = lstatOrUndefined(dir);
+  // The usual start: the folder is there, and one lstat says whether it is fit.
+  if (existing !== undefined) return isOurs(existing);
+  for (let at = dirname(dir); ; at = dirname(at)) {
     const stat = lstatOrUndefined(at);
     if (stat !== undefined) {
-      if (at !== dir && stat.uid !== uid) return false;
+      if (stat.uid !== uid) return false;
       break;
     }
     if (dirname(at) === at) return false;
@@ -146,8 +151,7 @@ function ownFolder(dir: string): boolean {
   } catch {
     return false;
   }
-  const stat = lstatOrUndefined(dir);
-  return stat !== undefined && stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+  return isOurs(lstatOrUndefined(dir));
 }
 
 /** Following links: a home may well be one. */
