@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   lstatSync,
   mkdirSync,
@@ -9,6 +8,7 @@ import {
   writeFileSync,
   type Stats,
 } from 'node:fs';
+import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -118,6 +118,9 @@ export function cacheFileFor(
     }
     root = join(home, '.cache');
   }
+  // Required here, not imported: an import would load node:crypto before start.ts has put the
+  // heap flag back (heap-flag.ts), and compile it without Node's own code cache (15 ms).
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof Crypto;
   const flags = createHash('sha256')
     .update(JSON.stringify([process.version, process.arch, process.execArgv]))
     .digest('hex')

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { cacheFileFor, loadCommonJs } from './code-cache.js';
+import { releaseHeapFlag } from './heap-flag.js';
 import { commandOf } from './command-names.js';
 import { raiseTierUpBudget } from './tiering.js';
 import { ExitCode } from '../outcome/exit-code.js';
@@ -12,11 +13,12 @@ interface CliBundle {
 }
 
 /**
- * What the bins call: loads the CLI bundle through V8's code cache (code-cache.ts says why),
- * lets V8 optimize later (tiering.ts), writes the cache when the run exits if there was none,
- * and runs the CLI.
+ * What the bins call: puts put's heap flag back first (heap-flag.ts), loads the CLI bundle
+ * through V8's code cache (code-cache.ts says why), lets V8 optimize later (tiering.ts),
+ * writes the cache when the run exits if there was none, and runs the CLI.
  */
 export async function startCli(alias?: string): Promise<void> {
+  releaseHeapFlag();
   const command = commandOf(alias, process.argv.slice(2));
   const loaded = loadCommonJs(BUNDLE, cacheFileFor(command));
   const restoreTiering = raiseTierUpBudget();

@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bins } from '../helpers/lwt-process.js';
+import { restoreLauncherEnv } from '../../src/cli/entry.js';
+import { bins, repoRoot } from '../helpers/lwt-process.js';
 
 /** Runs bin/lwt as a shell would start it: its `#!/bin/sh` line, not `node bin/lwt`. */
 function runBin(
@@ -53,4 +59,92 @@ describe('the bin launcher', () => {
     // A node that read the variable at start-up warns that it could not load the file.
     expect(result.stderr).not.toMatch(/extra certs/i);
   });
+
+  it('starts `lwt put` with glibc told to keep its memory, unless the user set GLIBC_TUNABLES; `lwt get` and the rest without', async () => {
+    const ours = await environOfRunning(['put'], {});
+    // glibc cuts the variable at its first ':' in the memory /proc shows (it parses it in
+    // place); node itself sees the whole value.
+    expect(ours.GLIBC_TUNABLES).toMatch(/^glibc\.malloc\.trim_threshold=\d+/);
+    expect(ours._LWT_GLIBC_TUNABLES).toBe('set');
+    const putAll = await environOfRunning([], {}, join(repoRoot, 'bin', 'put-all'));
+    expect(putAll.GLIBC_TUNABLES).toBe(ours.GLIBC_TUNABLES);
+
+    const theirs = await environOfRunning(['put'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
+    expect(theirs.GLIBC_TUNABLES).toBe('glibc.malloc.arena_max=2');
+    expect(theirs._LWT_GLIBC_TUNABLES).toBeUndefined();
+
+    const get = await environOfRunning(['get'], {});
+    expect(get.GLIBC_TUNABLES).toBeUndefined();
+  });
 });
+
+describe('restoreLauncherEnv', () => {
+  it("takes out the launcher's GLIBC_TUNABLES and puts NODE_EXTRA_CA_CERTS back", () => {
+    const env: NodeJS.ProcessEnv = {
+      GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1',
+      _LWT_GLIBC_TUNABLES: 'set',
+      _LWT_NODE_EXTRA_CA_CERTS: '/etc/ca.pem',
+      PATH: '/bin',
+    };
+    restoreLauncherEnv(env);
+    expect(env).toEqual({ NODE_EXTRA_CA_CERTS: '/etc/ca.pem', PATH: '/bin' });
+  });
+
+  it("leaves the user's own GLIBC_TUNABLES alone", () => {
+    const env: NodeJS.ProcessEnv = { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' };
+    restoreLauncherEnv(env);
+    expect(env).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
+  });
+});
+
+/**
+ * The environment node was started with by a bin's sh line, read from /proc while the command
+ * waits for a loopback host that accepts and never speaks (the run is stopped right after).
+ * `args` is the command (put, get or none for an LWT-named bin); a file and a destination
+ * are added.
+ */
+async function environOfRunning(
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv,
+  bin: string = bins.lwt,
+): Promise<Record<string, string>> {
+  const held: Socket[] = [];
+  const silent = createServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  const address = silent.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  const dir = mkdtempSync(join(tmpdir(), 'lwt-launcher-'));
+  writeFileSync(join(dir, 'file'), 'x');
+  const paths =
+    args[0] === 'get'
+      ? ['/tmp/lwt-nothing', join(dir, 'out')]
+      : [join(dir, 'file'), '/tmp/lwt-nothing'];
+  const child = spawn(
+    bin,
+    [...args, '-w', `127.0.0.1:${address.port}`, '--connect-timeout', '20', ...paths],
+    { cwd: dir, env: { ...cleanEnv(), ...extraEnv }, stdio: 'ignore' },
+  );
+  try {
+    // The sh line execs node in the same process; wait until node is the one running.
+    const deadline = Date.now() + 10_000;
+    while (
+      !readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').includes('--initial-old-space-size')
+    ) {
+      if (Date.now() > deadline) throw new Error('node did not start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const entries = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+    return Object.fromEntries(
+      entries.filter(Boolean).map((entry) => {
+        const at = entry.indexOf('=');
+        return [entry.slice(0, at), entry.slice(at + 1)];
+      }),
+    );
+  } finally {
+    child.kill('SIGKILL');
+    await once(child, 'close').catch(() => undefined);
+    held.forEach((socket) => socket.destroy());
+    silent.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,4 +1,5 @@
-import { Client, type AnyAuthMethod, type ConnectConfig } from 'ssh2';
+import type { AnyAuthMethod, ConnectConfig } from 'ssh2';
+import { Client } from './ssh2-parts.js';
 import type { Duplex } from 'node:stream';
 import type { SshSettings } from '../../hosts/index.js';
 import type { Outcome } from '../../outcome/outcome.js';
@@ -6,6 +7,7 @@ import { classifyConnectError, type Ssh2Error } from './classify-error.js';
 import { decideHostKey, type HostKeyPolicy, type KnownHostsCache } from './host-key.js';
 import { loadIdentities } from './identities.js';
 import { skipHostKeysProve } from './skip-host-keys-prove.js';
+import { connectCoalescing } from './coalescing-socket.js';
 
 export interface ConnectOptions {
   /** Bounds TCP, key exchange and authentication of the whole hop chain. */
@@ -137,7 +139,9 @@ async function buildConfig(
     host: settings.hostname,
     port: settings.port,
     username: settings.user,
-    sock,
+    // A direct connection is made here (coalescing-socket.ts says why); a hop's comes from
+    // the hop before it.
+    sock: sock ?? connectCoalescing(settings.hostname, settings.port),
     // Our own deadline covers the chain; ssh2's would fire per hop with a vaguer error.
     readyTimeout: options.connectTimeoutMs + 1000,
     keepaliveInterval: settings.serverAliveIntervalMs ?? options.keepaliveIntervalMs,

@@ -1,9 +1,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import ssh2, { type ParsedKey } from 'ssh2';
-
-// ssh2 is CommonJS: only some names are visible as ESM named exports.
-const { utils } = ssh2;
+import type { ParsedKey } from 'ssh2';
+import { parseKey } from './ssh2-parts.js';
 
 export interface Identity {
   readonly path: string;
@@ -39,7 +37,7 @@ function loadIdentity(
       } catch {
         return undefined;
       }
-      const parsed = utils.parseKey(text);
+      const parsed = parseKey(text);
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
       if (key === undefined || key instanceof Error) {
         onNote?.(
