@@ -6,6 +6,7 @@ import { describeCliError } from './describe-error.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandName } from './command-names.js';
 import { lwtVersion } from './version.js';
+import { skipHelpCache } from './help-cache.js';
 import {
   settingsFromEnv,
   settingsFromFile,
@@ -20,7 +21,16 @@ import {
  */
 export async function main(argv: readonly string[], context: CliContext): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  const withExit: CliContext = { ...context, setExitCode: (code) => (exitCode = code) };
+  let loadedTold = false;
+  const withExit: CliContext = {
+    ...context,
+    setExitCode: (code) => (exitCode = code),
+    // parse may run twice (settings dropped below); tell only the first time.
+    onCommandLoaded: () => {
+      if (!loadedTold) context.onCommandLoaded?.();
+      loadedTold = true;
+    },
+  };
   try {
     // Flags win over LWT_* variables, which win over .lwt/config.json.
     const settings: Settings = {
@@ -99,6 +109,7 @@ async function parse(
   settings: Settings,
 ): Promise<boolean> {
   const commands = await loadCommands(argv);
+  context.onCommandLoaded?.();
   let parser: Argv = yargs()
     .scriptName('lwt')
     .version(lwtVersion())
@@ -122,6 +133,7 @@ async function parse(
     .fail((message, error) => {
       throw error ?? usageError(message, argv);
     });
+  skipHelpCache(parser);
   let helped = false;
   await parser.parseAsync([...argv], {}, (_err, _argv, output) => {
     // --help and --version print here; yargs hands us the text instead of exiting.

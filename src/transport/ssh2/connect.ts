@@ -39,7 +39,11 @@ export async function connectSsh(
   options: ConnectOptions,
 ): Promise<ConnectResult> {
   const clients: Client[] = [];
-  const destroyAll = () => clients.forEach((c) => c.destroy());
+  let over = false;
+  const destroyAll = () => {
+    over = true;
+    clients.forEach((c) => c.destroy());
+  };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<ConnectResult>((resolve) => {
     timer = setTimeout(() => {
@@ -64,7 +68,7 @@ export async function connectSsh(
     for (const hop of [...settings.proxyJump, settings]) {
       const client = new Client();
       clients.push(client);
-      const result = await connectHop(client, hop, sock, options);
+      const result = await connectHop(client, hop, sock, options, () => over);
       if (!result.ok) {
         destroyAll();
         return result;
@@ -94,6 +98,7 @@ function connectHop(
   settings: SshSettings,
   sock: Duplex | undefined,
   options: ConnectOptions,
+  isOver: () => boolean,
 ): Promise<ConnectResult> {
   return new Promise((resolve) => {
     let hostKeyRejection: string | undefined;
@@ -119,7 +124,15 @@ function connectHop(
     );
     void buildConfig(settings, sock, options, (reason) => (hostKeyRejection = reason)).then(
       (config) => {
-        client.connect(config);
+        // The deadline or an abort may have ended the attempt while the keys were read: then
+        // nobody would end a connection made now.
+        if (isOver()) return;
+        // A direct connection is made here (coalescing-socket.ts says why); a hop's comes
+        // from the hop before it.
+        client.connect({
+          ...config,
+          sock: sock ?? connectCoalescing(settings.hostname, settings.port),
+        });
         skipHostKeysProve(client);
       },
       (error: Error) => settle({ ok: false, outcome: classifyConnectError(error) }),
@@ -139,9 +152,7 @@ async function buildConfig(
     host: settings.hostname,
     port: settings.port,
     username: settings.user,
-    // A direct connection is made here (coalescing-socket.ts says why); a hop's comes from
-    // the hop before it.
-    sock: sock ?? connectCoalescing(settings.hostname, settings.port),
+    sock,
     // Our own deadline covers the chain; ssh2's would fire per hop with a vaguer error.
     readyTimeout: options.connectTimeoutMs + 1000,
     keepaliveInterval: settings.serverAliveIntervalMs ?? options.keepaliveIntervalMs,
