@@ -11,6 +11,18 @@ const LWT_NAMES = ['execute-all', 'multiprocess', 'put-all', 'put-all-diff', 'ge
 
 const KNOWN: ReadonlySet<string> = new Set<string>([...COMMAND_NAMES, ...LWT_NAMES]);
 
+/** The lwt command an LWT name stands for (put-all-diff is put --per-host); others as given. */
+export function canonicalCommand(name: string): string {
+  const lwtNames: Readonly<Record<string, CommandName>> = {
+    'execute-all': 'exec',
+    multiprocess: 'run',
+    'put-all': 'put',
+    'put-all-diff': 'put',
+    'get-all': 'get',
+  };
+  return lwtNames[name] ?? name;
+}
+
 /**
  * The command a run is for: the bin's alias, else the first argument when it names one. Help
  * and --version count as 'other': they run none of the command's code.

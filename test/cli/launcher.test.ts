@@ -41,10 +41,12 @@ describe('the bin launcher', () => {
     expect(result.code).toBe(1);
   });
 
-  it('starts put and get too (with their V8 flag): a usage error comes back as exit 2', async () => {
-    const put = await runBin(['put', 'only-one-path'], '', cleanEnv());
-    expect(put.code).toBe(2);
-    expect(put.stderr).toMatch(/^lwt: /);
+  it('starts put and get too (get with its V8 flag): a usage error comes back as exit 2', async () => {
+    for (const command of ['put', 'put-all', 'get', 'get-all']) {
+      const result = await runBin([command, 'only-one-path'], '', cleanEnv());
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^lwt: /);
+    }
   });
 
   it('hands NODE_EXTRA_CA_CERTS to the commands without Node reading it itself', async () => {
@@ -68,6 +70,8 @@ describe('the bin launcher', () => {
     expect(ours._LWT_GLIBC_TUNABLES).toBe('set');
     const putAll = await environOfRunning([], {}, join(repoRoot, 'bin', 'put-all'));
     expect(putAll.GLIBC_TUNABLES).toBe(ours.GLIBC_TUNABLES);
+    const lwtPutAll = await environOfRunning(['put-all'], {});
+    expect(lwtPutAll.GLIBC_TUNABLES).toBe(ours.GLIBC_TUNABLES);
 
     const theirs = await environOfRunning(['put'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
     expect(theirs.GLIBC_TUNABLES).toBe('glibc.malloc.arena_max=2');
@@ -127,9 +131,7 @@ async function environOfRunning(
   try {
     // The sh line execs node in the same process; wait until node is the one running.
     const deadline = Date.now() + 10_000;
-    while (
-      !readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').includes('--initial-old-space-size')
-    ) {
+    while (readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0')[0] !== 'node') {
       if (Date.now() > deadline) throw new Error('node did not start');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
