@@ -12,8 +12,9 @@ import v8 from 'node:v8';
  * command's modules with it (start.ts), because a V8 flag that differs from Node's costs Node
  * its own built-in code cache for every built-in module loaded while it differs (on the
  * command line: 20-50 ms a start); and it is put back before the code cache is written, since
- * V8 stamps its flags into a cache and refuses one made under other flags. Putting it back needs V8's default, so this only acts
- * on the V8 whose default is known (Node 20's), and not when the user set the budget.
+ * V8 stamps its flags into a cache and refuses one made under other flags. Putting it back
+ * needs V8's default, so this only acts on the V8 whose default is known (Node 20's), and not
+ * when the user set the budget.
  */
 const DEFAULT_BUDGET: Readonly<Record<string, number>> = { '11.3': 67584 };
 const FACTOR = 4;

@@ -7,15 +7,17 @@ import { TransferAborted, TransferError } from './transfer-error.js';
 import { joinPath, tempNameFor, type TreeEntry } from './tree-entry.js';
 
 /**
- * 255 KiB a write (OpenSSH's largest, its limits@openssh.com max-write-length), 2 in flight a
- * file (510 KiB). Measured against OpenSSH 9.2 on loopback: with 255 KiB writes 8 in flight
- * (2 MB) sshd spent 85-100 ms of CPU a host taking a 10 MB file, with up to 512 KiB in flight
- * 40-55, whether in 64 or 128 KiB writes; more in flight cost it more again (64 KiB x 32:
- * 110-140). For the client, fewer and larger writes are cheaper (half the replies to read):
- * with put's heap setting (src/cli/heap-growth.ts), 3.5 ms a host less than 128 KiB x 4 for a 10 MB put
- * (NOTES.md, 2026-11-23, fifth session).
+ * 254 KiB a write, 2 in flight a file (508 KiB). 254 KiB is the largest write ssh2 sends as one
+ * request to any OpenSSH: 255 KiB with the limits@openssh.com extension, and without it ssh2
+ * assumes 256 KiB less 2 KiB (it would chain a second, tiny request and wait for the first).
+ * Measured against OpenSSH 9.2 on loopback: with 255 KiB writes 8 in flight (2 MB) sshd spent
+ * 85-100 ms of CPU a host taking a 10 MB file, with up to 512 KiB in flight 40-55, whether in
+ * 64 or 128 KiB writes; more in flight cost it more again (64 KiB x 32: 110-140). For the
+ * client, fewer and larger writes are cheaper (half the replies to read): 255 KiB x 2 with
+ * put's heap setting (src/cli/heap-growth.ts) took 3.5 ms a host less than 128 KiB x 4 for a
+ * 10 MB put (NOTES.md, 2026-11-23, fifth session).
  */
-export const CHUNK_BYTES = 255 * 1024;
+export const CHUNK_BYTES = 254 * 1024;
 const CHUNKS_IN_FLIGHT = 2;
 
 /**
