@@ -7,20 +7,26 @@
 export const COMMAND_NAMES = ['exec', 'run', 'hosts', 'put', 'get'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
-const LWT_NAMES = ['execute-all', 'multiprocess', 'put-all', 'put-all-diff', 'get-all'];
+/** LWT's names that lwt also takes as its first argument, and the command each one is. */
+export const ALIASES: Readonly<Record<string, CommandName>> = {
+  'execute-all': 'exec',
+  multiprocess: 'run',
+  'put-all': 'put',
+  'get-all': 'get',
+};
 
-const KNOWN: ReadonlySet<string> = new Set<string>([...COMMAND_NAMES, ...LWT_NAMES]);
+/** Only a bin: it is `put --per-host` (aliases.ts). */
+const PUT_PER_HOST = 'put-all-diff';
 
-/** The lwt command an LWT name stands for (put-all-diff is put --per-host); others as given. */
+const KNOWN: ReadonlySet<string> = new Set<string>([
+  ...COMMAND_NAMES,
+  ...Object.keys(ALIASES),
+  PUT_PER_HOST,
+]);
+
+/** The lwt command an LWT name stands for; others as given. */
 export function canonicalCommand(name: string): string {
-  const lwtNames: Readonly<Record<string, CommandName>> = {
-    'execute-all': 'exec',
-    multiprocess: 'run',
-    'put-all': 'put',
-    'put-all-diff': 'put',
-    'get-all': 'get',
-  };
-  return lwtNames[name] ?? name;
+  return name === PUT_PER_HOST ? 'put' : (ALIASES[name] ?? name);
 }
 
 /**

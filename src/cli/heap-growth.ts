@@ -1,5 +1,5 @@
-import v8 from 'node:v8';
 import { canonicalCommand } from './command-names.js';
+import { setV8FlagForRun, userSetV8Flag, type V8FlagPlan } from './v8-flags.js';
 
 /**
  * How much V8 lets the old generation grow after a full GC, for `lwt put`: by 500%, where V8
@@ -16,28 +16,20 @@ import { canonicalCommand } from './command-names.js';
  * yourself", in every version) before the cache is written. A user's own setting is left alone.
  */
 const GROWING_PERCENT = 500;
-
-export interface GrowthPlan {
-  readonly raised: number;
-  readonly normal: number;
-}
+const FLAG = 'heap-growing-percent';
 
 /** What to set for `command` (as commandOf names it), or undefined to leave V8 as it is. */
 export function heapGrowthPlan(
   command: string,
   execArgv: readonly string[],
   nodeOptions: string | undefined,
-): GrowthPlan | undefined {
+): V8FlagPlan | undefined {
   if (canonicalCommand(command) !== 'put') return undefined;
-  const mentions = (text: string) => /heap[-_]growing[-_]percent/.test(text);
-  if (execArgv.some(mentions) || mentions(nodeOptions ?? '')) return undefined;
+  if (userSetV8Flag(FLAG, execArgv, nodeOptions)) return undefined;
   return { raised: GROWING_PERCENT, normal: 0 };
 }
 
 /** Lets the heap grow faster for this run of `command`; returns what puts it back. */
 export function growHeapFaster(command: string): () => void {
-  const plan = heapGrowthPlan(command, process.execArgv, process.env.NODE_OPTIONS);
-  if (plan === undefined) return () => {};
-  v8.setFlagsFromString(`--heap-growing-percent=${plan.raised}`);
-  return () => v8.setFlagsFromString(`--heap-growing-percent=${plan.normal}`);
+  return setV8FlagForRun(FLAG, heapGrowthPlan(command, process.execArgv, process.env.NODE_OPTIONS));
 }

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import type { CliContext } from './context.js';
 import { describeCliError } from './describe-error.js';
 import { UsageError } from '../usage-error.js';
-import type { CommandName } from './command-names.js';
+import { ALIASES, type CommandName } from './command-names.js';
 import { lwtVersion } from './version.js';
 import { skipHelpCache } from './help-cache.js';
 import {
@@ -21,25 +21,18 @@ import {
  */
 export async function main(argv: readonly string[], context: CliContext): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  let loadedTold = false;
-  const withExit: CliContext = {
-    ...context,
-    setExitCode: (code) => (exitCode = code),
-    // parse may run twice (settings dropped below); tell only the first time.
-    onCommandLoaded: () => {
-      if (!loadedTold) context.onCommandLoaded?.();
-      loadedTold = true;
-    },
-  };
+  const withExit: CliContext = { ...context, setExitCode: (code) => (exitCode = code) };
   try {
     // Flags win over LWT_* variables, which win over .lwt/config.json.
     const settings: Settings = {
       ...(await settingsFromFile(context.cwd ?? process.cwd())),
       ...settingsFromEnv(context.env),
     };
+    const commands = await loadCommands(argv);
+    context.onCommandLoaded?.();
     for (;;) {
       try {
-        const helped = await parse(argv, withExit, settings);
+        const helped = await parse(argv, withExit, settings, commands);
         return helped ? ExitCode.ok : exitCode;
       } catch (error) {
         // The config file and the environment hold settings for every command; those that
@@ -87,12 +80,6 @@ const COMMANDS: Readonly<Record<CommandName, () => Promise<Register>>> = {
     return (parser, context) => parser.command(getCommand(context));
   },
 };
-const ALIASES: Readonly<Record<string, string>> = {
-  'execute-all': 'exec',
-  multiprocess: 'run',
-  'put-all': 'put',
-  'get-all': 'get',
-};
 
 /** The commands to register: the one named first on the line, or all (for help, mistakes). */
 async function loadCommands(argv: readonly string[]): Promise<Register[]> {
@@ -107,9 +94,8 @@ async function parse(
   argv: readonly string[],
   context: CliContext,
   settings: Settings,
+  commands: readonly Register[],
 ): Promise<boolean> {
-  const commands = await loadCommands(argv);
-  context.onCommandLoaded?.();
   let parser: Argv = yargs()
     .scriptName('lwt')
     .version(lwtVersion())

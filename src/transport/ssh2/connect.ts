@@ -122,7 +122,7 @@ function connectHop(
         },
       }),
     );
-    void buildConfig(settings, sock, options, (reason) => (hostKeyRejection = reason)).then(
+    void buildConfig(settings, options, (reason) => (hostKeyRejection = reason)).then(
       (config) => {
         // The deadline or an abort may have ended the attempt while the keys were read: then
         // nobody would end a connection made now.
@@ -142,7 +142,6 @@ function connectHop(
 
 async function buildConfig(
   settings: SshSettings,
-  sock: Duplex | undefined,
   options: ConnectOptions,
   onReject: (reason: string) => void,
 ): Promise<ConnectConfig> {
@@ -152,7 +151,6 @@ async function buildConfig(
     host: settings.hostname,
     port: settings.port,
     username: settings.user,
-    sock,
     // Our own deadline covers the chain; ssh2's would fire per hop with a vaguer error.
     readyTimeout: options.connectTimeoutMs + 1000,
     keepaliveInterval: settings.serverAliveIntervalMs ?? options.keepaliveIntervalMs,
