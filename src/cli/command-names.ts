@@ -24,11 +24,6 @@ const KNOWN: ReadonlySet<string> = new Set<string>([
   PUT_PER_HOST,
 ]);
 
-/** The lwt command an LWT name stands for; others as given. */
-export function canonicalCommand(name: string): string {
-  return name === PUT_PER_HOST ? 'put' : (ALIASES[name] ?? name);
-}
-
 /**
  * The command a run is for: the bin's alias, else the first argument when it names one. Help
  * and --version count as 'other': they run none of the command's code.

@@ -3,8 +3,7 @@ import v8 from 'node:v8';
 const FLAG = '--initial-old-space-size';
 
 /**
- * The bins start `lwt get` with --initial-old-space-size=64 (bin/lwt says why; it was put's
- * too before heap-growth.ts).
+ * The bins start `lwt get` with --initial-old-space-size=64 (bin/lwt says why).
  * V8 reads it once, when it makes the heap; by the time lwt's code runs it has done its work.
  * Put back to V8's default (0), it no longer differs from the flags Node's own code cache was
  * made under, so the built-in modules loaded from here on (node:crypto, node:net, zlib...) are

@@ -13,9 +13,9 @@ import { joinPath, tempNameFor, type TreeEntry } from './tree-entry.js';
  * Measured against OpenSSH 9.2 on loopback: with 255 KiB writes 8 in flight (2 MB) sshd spent
  * 85-100 ms of CPU a host taking a 10 MB file, with up to 512 KiB in flight 40-55, whether in
  * 64 or 128 KiB writes; more in flight cost it more again (64 KiB x 32: 110-140). For the
- * client, fewer and larger writes are cheaper (half the replies to read): 255 KiB x 2 with
- * put's heap setting (src/cli/heap-growth.ts) took 3.5 ms a host less than 128 KiB x 4 for a
- * 10 MB put (NOTES.md, 2026-11-23, fifth session).
+ * client, fewer and larger writes are cheaper (half the replies to read): 255 KiB x 2, with
+ * a V8 heap setting that ssh2's buffer pool has since made needless, took 3.5 ms a host less
+ * than 128 KiB x 4 for a 10 MB put (NOTES.md, 2026-11-23, fifth and sixth sessions).
  */
 export const CHUNK_BYTES = 254 * 1024;
 const CHUNKS_IN_FLIGHT = 2;
