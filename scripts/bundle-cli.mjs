@@ -37,6 +37,26 @@ const ssh2Crypto = {
   },
 };
 
+// yargs' factory calls .version() with no argument on every instance, which guesses a version
+// by walking up from the working directory (the bundle's path has no node_modules in it) to the
+// first package.json, listing each folder on the way and reading and parsing the file it finds:
+// a user's project's, or a FIFO that blocks forever. lwt sets its own version (main.ts), so the
+// guess is only cost: 3-5 ms a start in a shallow folder (NOTES.md, 2026-11-23, seventh session).
+// If yargs' text changes, the build stops here rather than quietly keep the walk.
+const yargsNoVersionGuess = {
+  name: 'yargs-no-version-guess',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const call = /^ *yargs\.version\(\);\n/m;
+      if (!call.test(text)) {
+        throw new Error(`${args.path}: no \`yargs.version();\` line; update yargsNoVersionGuess`);
+      }
+      return { contents: text.replace(call, ''), loader: 'js' };
+    });
+  },
+};
+
 // Start clean: earlier builds left a chunk a command, under hashed names.
 rmSync('dist/cli-bundle', { recursive: true, force: true });
 
@@ -49,7 +69,7 @@ await build({
   target: 'node20',
   // ssh2's optional CPU probe is a native addon of its own; it stays a package.
   external: ['cpu-features'],
-  plugins: [ssh2Binding, ssh2Crypto],
+  plugins: [ssh2Binding, ssh2Crypto, yargsNoVersionGuess],
   // yargs measures its help text with string-width, whose start-up (Intl.Segmenter, emoji and
   // Unicode property tables) cost 50 ms of every run's 180 (`lwt run` with no input), help or
   // not: yargs renders and caches a command's help each time it runs one. fast-string-width
@@ -59,6 +79,22 @@ await build({
   // one); in a CommonJS file that is the bundle's own URL.
   define: { 'import.meta.url': '__lwtBundleUrl' },
   banner: { js: "const __lwtBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+// What the bins require (src/cli/start.ts and the few modules it imports): CommonJS too, so
+// that a start never loads Node's ES module loader (bin/package.json makes the bins CommonJS):
+// 13-20 ms less CPU a start than importing dist/cli/start.js (NOTES.md, seventh session).
+await build({
+  entryPoints: ['src/cli/start.ts'],
+  outfile: 'dist/cli-bundle/start.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { 'import.meta.url': '__lwtStartUrl' },
+  banner: { js: "const __lwtStartUrl = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: true,
   logLevel: 'warning',
 });

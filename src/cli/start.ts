@@ -5,7 +5,10 @@ import { commandOf } from './command-names.js';
 import { raiseTierUpBudget } from './tiering.js';
 import { ExitCode } from '../outcome/exit-code.js';
 
-/** The CLI bundle that scripts/bundle-cli.mjs builds: lwt's CLI with yargs and ssh2 in one file. */
+/**
+ * The CLI bundle that scripts/bundle-cli.mjs builds: lwt's CLI with yargs and ssh2 in one file.
+ * This file is bundled next to it as dist/cli-bundle/start.cjs, which the bins require.
+ */
 const BUNDLE = fileURLToPath(new URL('../cli-bundle/lwt.cjs', import.meta.url));
 
 interface CliBundle {

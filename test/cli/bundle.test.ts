@@ -27,6 +27,21 @@ describe('the CLI bundle', () => {
     }
   });
 
+  it("never reads the working directory's package.json: a FIFO there does not block it", async () => {
+    // yargs guesses a version from the first package.json above the working directory unless
+    // told not to (scripts/bundle-cli.mjs); reading a FIFO that nobody writes blocks for ever.
+    const dir = mkdtempSync(join(tmpdir(), 'lwt-version-'));
+    try {
+      const made = spawnSync('mkfifo', [join(dir, 'package.json')]);
+      expect(made.status).toBe(0);
+      const result = await runLwt(['--version'], { cwd: dir, hangMs: 10_000 });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!existsSync(BINDING))(
     "loads ssh2's native crypto binding, as ssh2 does outside the bundle",
     () => {
