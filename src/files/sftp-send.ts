@@ -123,7 +123,11 @@ async function writeWhole(
   }
 }
 
-/** Where a file's chunks come from: the put's shared copy in memory, or the file itself. */
+/**
+ * Where a file's chunks come from: the put's shared copy in memory, or the file itself. A chunk
+ * is never written to again: ssh2 (as patched, patches/) puts a write's bytes into packets
+ * straight from it, and may hold part of it until the window allows, up to the write's reply.
+ */
 interface ChunkSource {
   read(position: number, length: number): Promise<Buffer>;
   close(): Promise<void>;
