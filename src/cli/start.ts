@@ -30,7 +30,6 @@ export async function startCli(alias?: string): Promise<void> {
     // Not before: a V8 flag changed costs Node's code cache for every built-in module loaded
     // afterwards, and a command's modules load node:child_process, dns, zlib, readline (15 ms
     // more a start). `performance` loads perf_hooks on first use, which a fleet command makes.
-    if (restoreTiering) return;
     performance.now();
     restoreTiering = raiseTierUpBudget();
   };

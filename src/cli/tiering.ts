@@ -1,4 +1,4 @@
-import { setV8FlagForRun, userSetV8Flag, type V8FlagPlan } from './v8-flags.js';
+import v8 from 'node:v8';
 
 /**
  * V8 optimizes a function (TurboFan, in a thread of its own) once it has used up its
@@ -18,24 +18,30 @@ import { setV8FlagForRun, userSetV8Flag, type V8FlagPlan } from './v8-flags.js';
  */
 const DEFAULT_BUDGET: Readonly<Record<string, number>> = { '11.3': 67584 };
 const FACTOR = 4;
-const FLAG = 'interrupt-budget';
+
+/** The budget for this run, and V8's own, which puts it back. */
+export interface TieringPlan {
+  readonly raised: number;
+  readonly normal: number;
+}
 
 /** What to set, or undefined to leave V8 as it is. */
 export function tieringPlan(
   v8Version: string,
   execArgv: readonly string[],
   nodeOptions: string | undefined,
-): V8FlagPlan | undefined {
+): TieringPlan | undefined {
   const normal = DEFAULT_BUDGET[v8Version.split('.').slice(0, 2).join('.')];
   if (normal === undefined) return undefined;
-  if (userSetV8Flag(FLAG, execArgv, nodeOptions)) return undefined;
+  const mentions = (text: string) => /interrupt[-_]budget/.test(text);
+  if (execArgv.some(mentions) || mentions(nodeOptions ?? '')) return undefined;
   return { raised: normal * FACTOR, normal };
 }
 
 /** Raises the budget for this run; returns what puts it back. */
 export function raiseTierUpBudget(): () => void {
-  return setV8FlagForRun(
-    FLAG,
-    tieringPlan(process.versions.v8, process.execArgv, process.env.NODE_OPTIONS),
-  );
+  const plan = tieringPlan(process.versions.v8, process.execArgv, process.env.NODE_OPTIONS);
+  if (plan === undefined) return () => {};
+  v8.setFlagsFromString(`--interrupt-budget=${plan.raised}`);
+  return () => v8.setFlagsFromString(`--interrupt-budget=${plan.normal}`);
 }
