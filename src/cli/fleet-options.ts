@@ -25,8 +25,8 @@ export interface FleetArgs {
   F?: string;
   i?: string[];
   l?: string;
-  parallel: number;
-  'connect-timeout': number;
+  parallel: unknown;
+  'connect-timeout': unknown;
   'host-key-check'?: HostKeyPolicy;
   'all-candidates'?: boolean;
   'max-age'?: string;
@@ -69,9 +69,8 @@ export function addFleetOptions<T>(y: Argv<T>) {
         describe: 'Identity (private key) file, as ssh -i',
       })
       .option('l', { alias: 'login', type: 'string', describe: 'Log in as this user, as ssh -l' })
-      .option('parallel', { alias: 'p', type: 'number', default: 64, describe: 'Hosts at once' })
+      .option('parallel', { alias: 'p', default: 64, describe: 'Hosts at once' })
       .option('connect-timeout', {
-        type: 'number',
         default: 10,
         describe: 'Seconds for TCP, key exchange and authentication',
       })

@@ -1,8 +1,14 @@
 import { UsageError } from '../usage-error.js';
 
+/*
+ * The numeric options are declared without a yargs type: yargs turns text that is not a
+ * number into NaN for a `number` option, and the message could no longer show what was typed.
+ * An option given without a value comes as true (or '').
+ */
+
 /** A whole number >= 1 (jobs, parallel hosts); `name` is the flag as the user typed it. */
 export function positiveInteger(value: unknown, name: string): number {
-  const n = Number(value);
+  const n = Number(withValue(value, name));
   if (!Number.isInteger(n) || n < 1) {
     throw new UsageError(`${name} must be a whole number of 1 or more, got '${String(value)}'`);
   }
@@ -11,9 +17,15 @@ export function positiveInteger(value: unknown, name: string): number {
 
 /** Seconds (fractions allowed) >= 0, returned in milliseconds; 0 means "no deadline". */
 export function secondsToMs(value: unknown, name: string): number {
-  const n = Number(value);
+  const n = Number(withValue(value, name));
   if (!Number.isFinite(n) || n < 0) {
     throw new UsageError(`${name} must be a number of seconds, 0 or more, got '${String(value)}'`);
   }
   return Math.round(n * 1000);
+}
+
+/** `value`, unless the option came without one: refused rather than read as 1 or 0. */
+export function withValue(value: unknown, name: string): unknown {
+  if (typeof value === 'boolean' || value === '') throw new UsageError(`${name} needs a value`);
+  return value;
 }

@@ -399,6 +399,31 @@ describe.skipIf(!sshdAvailable())('lwt hosts against a real sshd', { timeout: 18
       "lwt: --min-free-disk must be a size like 500M, 2G or 1048576 (bytes), got '5Q'",
     ],
     [['hosts', 'check', '--check', ' '], 'lwt: --check was given an empty command'],
+    // What was typed, not NaN: the numeric options have no yargs type (src/cli/options.ts).
+    [
+      ['exec', '-t', 'soon', '--', 'true'],
+      "lwt: --timeout must be a number of seconds, 0 or more, got 'soon'",
+    ],
+    [
+      ['exec', '-p', 'all', '--', 'true'],
+      "lwt: --parallel must be a whole number of 1 or more, got 'all'",
+    ],
+    [
+      ['put', '--connect-timeout', '5s', 'hosts', 'x'],
+      "lwt: --connect-timeout must be a number of seconds, 0 or more, got '5s'",
+    ],
+    [
+      ['get', '-t', '-1', 'x', 'out'],
+      "lwt: --timeout must be a number of seconds, 0 or more, got '-1'",
+    ],
+    [
+      ['hosts', 'stat', '--timeout=ten'],
+      "lwt: --timeout must be a number of seconds, 0 or more, got 'ten'",
+    ],
+    [
+      ['hosts', 'check', '-p', '1.5'],
+      "lwt: --parallel must be a whole number of 1 or more, got '1.5'",
+    ],
     [['hosts', 'chek'], "lwt: unknown command 'hosts chek': lwt hosts --help lists them"],
   ])('lwt %j is a usage error: one line, exit 2', async (args, message) => {
     const ws = workspace(['web1']);

@@ -21,8 +21,8 @@ import { readAllStdin } from '../stdin.js';
 
 interface ExecArgs extends FleetArgs {
   command?: string[];
-  timeout: number;
-  'kill-after': number;
+  timeout: unknown;
+  'kill-after': unknown;
   gather: boolean;
   outdir?: string;
   json: boolean;
@@ -41,13 +41,11 @@ export function execCommand(context: CliContext) {
         .positional('command', { type: 'string', array: true, describe: 'The command (after --)' })
         .option('timeout', {
           alias: 't',
-          type: 'number',
           default: 0,
           describe:
             'Seconds the command may run on a host before its whole remote tree is stopped; 0: none',
         })
         .option('kill-after', {
-          type: 'number',
           default: 2,
           describe: 'Seconds between TERM and KILL of the remote tree',
         })

@@ -17,7 +17,7 @@ import { secondsToMs } from '../options.js';
 import { printHostRows } from './hosts-output.js';
 
 interface CheckArgs extends FleetArgs {
-  timeout?: number;
+  timeout?: unknown;
   bandwidth?: boolean;
   'bandwidth-size'?: string;
   'max-load'?: number;
@@ -42,13 +42,11 @@ export function hostsCheckCommand(context: CliContext) {
       addFleetOptions(y)
         .option('parallel', {
           alias: 'p',
-          type: 'number',
           default: CHECK_PARALLEL,
           describe: 'Hosts at once',
         })
         .option('timeout', {
           alias: 't',
-          type: 'number',
           describe: `Seconds for the probe, checks and transfers on a host once connected [default: ${DEFAULT_TIMEOUT_S}]`,
         })
         .option('max-load', { type: 'number', describe: 'Most 1-minute load per core' })

@@ -14,7 +14,7 @@ import { handleInterrupts } from '../interrupt.js';
 import { secondsToMs } from '../options.js';
 
 interface DeployArgs extends FleetArgs {
-  timeout: number;
+  timeout: unknown;
 }
 
 export function hostsDeployCommand(context: CliContext) {
@@ -25,7 +25,6 @@ export function hostsDeployCommand(context: CliContext) {
       addFleetOptions(y)
         .option('timeout', {
           alias: 't',
-          type: 'number',
           default: 10,
           describe: 'Seconds for the work on a host once connected',
         })

@@ -16,7 +16,7 @@ import { handleInterrupts } from '../interrupt.js';
 import { secondsToMs } from '../options.js';
 
 interface StatArgs extends FleetArgs {
-  timeout: number;
+  timeout: unknown;
   json: boolean;
 }
 
@@ -28,7 +28,6 @@ export function hostsStatCommand(context: CliContext) {
       addFleetOptions(y)
         .option('timeout', {
           alias: 't',
-          type: 'number',
           default: 10,
           describe: 'Seconds for the snapshot on a host once connected',
         })

@@ -18,7 +18,7 @@ import { handleInterrupts } from '../interrupt.js';
 import { secondsToMs } from '../options.js';
 
 export interface TransferArgs extends FleetArgs {
-  timeout: number;
+  timeout: unknown;
   json: boolean;
   force: boolean;
   checksum?: boolean;
@@ -85,7 +85,6 @@ export function addTransferOptions<T>(y: Argv<T>) {
   return y
     .option('timeout', {
       alias: 't',
-      type: 'number',
       default: 0,
       describe: 'Seconds the whole transfer to a host may take once connected; 0: none',
     })

@@ -13,7 +13,7 @@ import type { RunReporter } from '../../run/events.js';
 import { runCommands } from '../../run/run-commands.js';
 import { closeDefaultLauncher } from '../../pool/default-launcher.js';
 import { handleInterrupts } from '../interrupt.js';
-import { positiveInteger, secondsToMs } from '../options.js';
+import { positiveInteger, secondsToMs, withValue } from '../options.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../../usage-error.js';
 
@@ -80,12 +80,10 @@ export function runCommand(context: CliContext) {
         .example('multiprocess 4 30 < cmds.txt', "LWT's form: 4 at once, 30 s each"),
     handler: async (args: ArgumentsCamelCase<RunArgs>) => {
       const jobs =
-        args.jobs === undefined
-          ? availableParallelism()
-          : positiveInteger(given(args.jobs, '--jobs'), '--jobs');
-      const timeoutMs = secondsToMs(given(args.timeout, '--timeout'), '--timeout');
-      const killAfterMs = secondsToMs(given(args['kill-after'], '--kill-after'), '--kill-after');
-      if (args.joblog !== undefined) given(args.joblog, '--joblog');
+        args.jobs === undefined ? availableParallelism() : positiveInteger(args.jobs, '--jobs');
+      const timeoutMs = secondsToMs(args.timeout, '--timeout');
+      const killAfterMs = secondsToMs(args['kill-after'], '--kill-after');
+      if (args.joblog !== undefined) withValue(args.joblog, '--joblog');
       const input = await openCommands(args.file, context.stdin);
       const streams = { stdout: context.stdout, stderr: context.stderr };
 
@@ -120,12 +118,6 @@ export function runCommand(context: CliContext) {
       }
     },
   };
-}
-
-/** A flag given without its value arrives as `true` or ''; refuse it rather than read 1 or 0. */
-function given(value: unknown, name: string): unknown {
-  if (typeof value === 'boolean' || value === '') throw new UsageError(`${name} needs a value`);
-  return value;
 }
 
 /** The command list; opened here, before anything runs, so that a bad FILE is a usage error. */
