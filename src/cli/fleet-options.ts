@@ -36,12 +36,14 @@ export function addFleetOptions<T>(y: Argv<T>) {
   return (
     y
       .option('hosts-file', {
+        requiresArg: true,
         alias: 'H',
         type: 'string',
         describe: 'Hosts file [default: $LWT_HOSTS, else ./hosts]',
       })
       // Long twins of the short flags, so LWT_SSH_CONFIG or {"exclude": ...} can name them too.
       .option('w', {
+        requiresArg: true,
         alias: 'host-list',
         type: 'string',
         describe: 'Hosts to use instead of the file: web[01-05],db1',
@@ -53,11 +55,13 @@ export function addFleetOptions<T>(y: Argv<T>) {
         describe: 'Only hosts with this tag (repeatable)',
       })
       .option('x', {
+        requiresArg: true,
         alias: 'exclude',
         type: 'string',
         describe: 'Exclude these hosts: web[03-04]',
       })
       .option('F', {
+        requiresArg: true,
         alias: 'ssh-config',
         type: 'string',
         describe: 'ssh config file, as ssh -F [default: ~/.ssh/config]',
@@ -68,9 +72,15 @@ export function addFleetOptions<T>(y: Argv<T>) {
         array: true,
         describe: 'Identity (private key) file, as ssh -i',
       })
-      .option('l', { alias: 'login', type: 'string', describe: 'Log in as this user, as ssh -l' })
-      .option('parallel', { alias: 'p', default: 64, describe: 'Hosts at once' })
+      .option('l', {
+        requiresArg: true,
+        alias: 'login',
+        type: 'string',
+        describe: 'Log in as this user, as ssh -l',
+      })
+      .option('parallel', { requiresArg: true, alias: 'p', default: 64, describe: 'Hosts at once' })
       .option('connect-timeout', {
+        requiresArg: true,
         default: 10,
         describe: 'Seconds for TCP, key exchange and authentication',
       })
@@ -85,6 +95,7 @@ export function addFleetOptions<T>(y: Argv<T>) {
           'Use every selected host, also those the last lwt hosts check found not available',
       })
       .option('max-age', {
+        requiresArg: true,
         type: 'string',
         describe:
           'A host check older than this is not used to leave hosts out: 90s, 30m, 2h [default: max-age of .lwt/config.json, else 1h]',

@@ -117,7 +117,9 @@ async function parse(
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((message, error) => {
-      throw error ?? usageError(message, argv);
+      // yargs' own parse errors (a YError) are the user's mistakes; any other error was thrown
+      // by a command and is passed on as it is.
+      throw error !== undefined && error.name !== 'YError' ? error : usageError(message, argv);
     });
   skipHelpCache(parser);
   let helped = false;
@@ -133,6 +135,10 @@ async function parse(
 
 /** yargs' complaint as a line that says what to do. */
 function usageError(message: string, argv: readonly string[]): UsageError {
+  // An option that takes a value (requiresArg) given last, or before another option.
+  const bare = /^Not enough arguments following: (\S+)$/.exec(message)?.[1];
+  if (bare !== undefined)
+    return new UsageError(`${bare.length === 1 ? '-' : '--'}${bare} needs a value`);
   const unknown = unknownOptionNames(message);
   if (!unknown) return new UsageError(message);
   const first = argv[0];

@@ -3,7 +3,9 @@ import { UsageError } from '../usage-error.js';
 /*
  * The numeric options are declared without a yargs type: yargs turns text that is not a
  * number into NaN for a `number` option, and the message could no longer show what was typed.
- * An option given without a value comes as true (or '').
+ * Options that take a value say requiresArg, so that one given without a value is a usage
+ * error (yargs would otherwise read it as its default); `--timeout=` and an empty LWT_TIMEOUT
+ * still come as ''.
  */
 
 /** A whole number >= 1 (jobs, parallel hosts); `name` is the flag as the user typed it. */

@@ -104,7 +104,8 @@ describe('lwt run: bad input', () => {
     ['-j 0', ['-j', '0'], "lwt: --jobs must be a whole number of 1 or more, got '0'\n"],
     ['-j abc', ['-j', 'abc'], "lwt: --jobs must be a whole number of 1 or more, got 'abc'\n"],
     ['-j 1.5', ['-j', '1.5'], "lwt: --jobs must be a whole number of 1 or more, got '1.5'\n"],
-    ['-j without a value', ['-j'], 'lwt: --jobs needs a value\n'],
+    ['-j without a value', ['-j'], 'lwt: -j needs a value\n'],
+    ['-t without a value, last', ['-j', '2', '-t'], 'lwt: -t needs a value\n'],
     ['-t -1', ['-t', '-1'], "lwt: --timeout must be a number of seconds, 0 or more, got '-1'\n"],
     [
       '--timeout=-0.5',

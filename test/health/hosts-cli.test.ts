@@ -424,6 +424,11 @@ describe.skipIf(!sshdAvailable())('lwt hosts against a real sshd', { timeout: 18
       ['hosts', 'check', '-p', '1.5'],
       "lwt: --parallel must be a whole number of 1 or more, got '1.5'",
     ],
+    // An option that takes a value, given without one, is not read as its default.
+    [['exec', 'true', '-t'], 'lwt: -t needs a value'],
+    [['put', 'x', 'y', '--connect-timeout'], 'lwt: --connect-timeout needs a value'],
+    [['get', '-H', '--', 'x', 'out'], 'lwt: -H needs a value'],
+    [['hosts', 'check', '--check'], 'lwt: --check needs a value'],
     [['hosts', 'chek'], "lwt: unknown command 'hosts chek': lwt hosts --help lists them"],
   ])('lwt %j is a usage error: one line, exit 2', async (args, message) => {
     const ws = workspace(['web1']);

@@ -40,12 +40,14 @@ export function execCommand(context: CliContext) {
       addFleetOptions(y)
         .positional('command', { type: 'string', array: true, describe: 'The command (after --)' })
         .option('timeout', {
+          requiresArg: true,
           alias: 't',
           default: 0,
           describe:
             'Seconds the command may run on a host before its whole remote tree is stopped; 0: none',
         })
         .option('kill-after', {
+          requiresArg: true,
           default: 2,
           describe: 'Seconds between TERM and KILL of the remote tree',
         })
@@ -56,6 +58,7 @@ export function execCommand(context: CliContext) {
           describe: 'At the end, print each distinct output once under its folded host list',
         })
         .option('outdir', {
+          requiresArg: true,
           alias: 'o',
           type: 'string',
           describe: 'Write DIR/<host>.out, .err, .status',

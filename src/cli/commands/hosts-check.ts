@@ -41,16 +41,23 @@ export function hostsCheckCommand(context: CliContext) {
     builder: (y: Argv) =>
       addFleetOptions(y)
         .option('parallel', {
+          requiresArg: true,
           alias: 'p',
           default: CHECK_PARALLEL,
           describe: 'Hosts at once',
         })
         .option('timeout', {
+          requiresArg: true,
           alias: 't',
           describe: `Seconds for the probe, checks and transfers on a host once connected [default: ${DEFAULT_TIMEOUT_S}]`,
         })
-        .option('max-load', { type: 'number', describe: 'Most 1-minute load per core' })
+        .option('max-load', {
+          requiresArg: true,
+          type: 'number',
+          describe: 'Most 1-minute load per core',
+        })
         .option('min-free-disk', {
+          requiresArg: true,
           type: 'string',
           describe: 'Least free disk in the home folder: 2G',
         })
@@ -59,18 +66,22 @@ export function hostsCheckCommand(context: CliContext) {
           describe: 'Put and get a test file, measure both rates',
         })
         .option('bandwidth-size', {
+          requiresArg: true,
           type: 'string',
           describe: `Size of the test file [default: ${DEFAULT_BANDWIDTH_SIZE}]`,
         })
         .option('min-put-rate', {
+          requiresArg: true,
           type: 'string',
           describe: 'Least put rate, per second: 10M (implies --bandwidth)',
         })
         .option('min-get-rate', {
+          requiresArg: true,
           type: 'string',
           describe: 'Least get rate, per second: 10M (implies --bandwidth)',
         })
         .option('check', {
+          requiresArg: true,
           type: 'string',
           array: true,
           describe: 'A command that must exit 0 on the host, in its home (repeatable)',

@@ -24,6 +24,7 @@ export function hostsDeployCommand(context: CliContext) {
     builder: (y: Argv) =>
       addFleetOptions(y)
         .option('timeout', {
+          requiresArg: true,
           alias: 't',
           default: 10,
           describe: 'Seconds for the work on a host once connected',

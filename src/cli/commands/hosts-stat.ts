@@ -27,6 +27,7 @@ export function hostsStatCommand(context: CliContext) {
     builder: (y: Argv) =>
       addFleetOptions(y)
         .option('timeout', {
+          requiresArg: true,
           alias: 't',
           default: 10,
           describe: 'Seconds for the snapshot on a host once connected',

@@ -84,6 +84,7 @@ export function compareModeOf(args: { force: boolean; checksum?: boolean }): Com
 export function addTransferOptions<T>(y: Argv<T>) {
   return y
     .option('timeout', {
+      requiresArg: true,
       alias: 't',
       default: 0,
       describe: 'Seconds the whole transfer to a host may take once connected; 0: none',

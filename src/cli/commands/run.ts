@@ -42,16 +42,19 @@ export function runCommand(context: CliContext) {
           describe: 'File of commands, one a line; - or none for standard input',
         })
         .option('jobs', {
+          requiresArg: true,
           alias: 'j',
           describe: 'At most this many commands at once [default: number of CPUs]',
         })
         .option('timeout', {
+          requiresArg: true,
           alias: 't',
           default: 0,
           describe:
             'Seconds each command may run before its whole process tree is stopped; 0: none',
         })
         .option('kill-after', {
+          requiresArg: true,
           default: 2,
           describe: 'Seconds between TERM and KILL when stopping a command',
         })
@@ -61,6 +64,7 @@ export function runCommand(context: CliContext) {
           describe: 'One JSON object a line per command, nothing else on stdout',
         })
         .option('joblog', {
+          requiresArg: true,
           type: 'string',
           describe: "Write GNU parallel's joblog TSV to FILE",
         })
