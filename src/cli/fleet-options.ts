@@ -49,6 +49,9 @@ export function addFleetOptions<T>(y: Argv<T>) {
         describe: 'Hosts to use instead of the file: web[01-05],db1',
       })
       .option('g', {
+        // One value a flag (-g web -g db): an array option otherwise takes every word after it,
+        // the command too (`lwt exec -g web uptime`).
+        nargs: 1,
         alias: 'tag',
         type: 'string',
         array: true,
@@ -67,6 +70,9 @@ export function addFleetOptions<T>(y: Argv<T>) {
         describe: 'ssh config file, as ssh -F [default: ~/.ssh/config]',
       })
       .option('i', {
+        // One value a flag (-g web -g db): an array option otherwise takes every word after it,
+        // the command too (`lwt exec -g web uptime`).
+        nargs: 1,
         alias: 'identity',
         type: 'string',
         array: true,

@@ -167,6 +167,34 @@ describe.skipIf(!sshdAvailable())('lwt exec against a real sshd', () => {
     }
   });
 
+  it('takes one tag a -g, and the words after it as the command, without --', async () => {
+    const dir = tempDir();
+    try {
+      const hostsFile = join(dir.path, 'hosts');
+      writeFileSync(hostsFile, '127.0.0.2 tags=web\n127.0.0.3 tags=db\n127.0.0.4 tags=web\n');
+      const lines = (r: { stdout: string }) => r.stdout.split('\n').filter(Boolean).sort();
+      const web = await runLwt(['exec', ...ssh(), '-H', hostsFile, '-g', 'web', 'echo', 'hi']);
+      expect(web.code).toBe(0);
+      expect(lines(web)).toEqual(['127.0.0.2: hi', '127.0.0.4: hi']);
+      const both = await runLwt([
+        'exec',
+        ...ssh(),
+        '-H',
+        hostsFile,
+        '-g',
+        'web',
+        '-g',
+        'db',
+        'echo',
+        'hi',
+      ]);
+      expect(both.code).toBe(0);
+      expect(lines(both)).toEqual(['127.0.0.2: hi', '127.0.0.3: hi', '127.0.0.4: hi']);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('sends standard input to every host, and runs in the host home', async () => {
     const dir = tempDir();
     try {

@@ -81,7 +81,7 @@ export function hostsCheckCommand(context: CliContext) {
           describe: 'Least get rate, per second: 10M (implies --bandwidth)',
         })
         .option('check', {
-          requiresArg: true,
+          nargs: 1,
           type: 'string',
           array: true,
           describe: 'A command that must exit 0 on the host, in its home (repeatable)',
