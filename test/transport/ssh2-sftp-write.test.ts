@@ -35,12 +35,28 @@ const { SFTP } = require('ssh2/lib/protocol/SFTP.js') as { SFTP: SftpClass };
 
 const PACKET = 32768;
 
-function fakeSession(window: number) {
+/**
+ * `batch`: the protocol seals a request's packets together (channelDataBatch, as ssh2 does with
+ * AES-GCM through its binding), else it refuses and SFTP sends them one by one (channelData).
+ * Either way `packets` lists what each packet carried.
+ */
+function fakeSession(window: number, batch = false) {
   const packets: { data: Buffer; head: Buffer | undefined }[] = [];
+  let batches = 0;
   const protocol = {
     _remoteIdentRaw: 'SSH-2.0-OpenSSH_9.2p1',
     channelData: (_id: number, data: Buffer, head?: Buffer) => {
       packets.push({ data, head });
+    },
+    channelDataBatch: (_id: number, data: Buffer, head: Buffer, lens: number[]) => {
+      if (!batch) return false;
+      batches += 1;
+      let from = 0;
+      lens.forEach((len, i) => {
+        packets.push({ data: data.subarray(from, from + len), head: i === 0 ? head : undefined });
+        from += len;
+      });
+      return true;
     },
   };
   const outgoing = { id: 7, window, packetSize: PACKET, state: 'open' };
@@ -54,7 +70,7 @@ function fakeSession(window: number) {
     }
   };
   const bytes = () => Buffer.concat(packets.flatMap((p) => (p.head ? [p.head, p.data] : [p.data])));
-  return { sftp, packets, adjustWindow, bytes };
+  return { sftp, packets, adjustWindow, bytes, batches: () => batches };
 }
 
 /** SFTP's SSH_FXP_WRITE as the draft gives it: length, type 6, id, handle, offset, data. */
@@ -70,9 +86,12 @@ function writeRequest(id: number, handle: Buffer, offset: number, data: Buffer):
   return Buffer.concat([head, data]);
 }
 
-describe("ssh2's SFTP write (lwt's patch)", () => {
+describe.each([
+  ['one packet at a time', false],
+  ['the packets of a request sealed together', true],
+])("ssh2's SFTP write (lwt's patch), %s", (_mode, batch) => {
   it("sends the request whole and in order, the caller's bytes copied only into packets", () => {
-    const { sftp, packets, bytes } = fakeSession(4 * 1024 * 1024);
+    const { sftp, packets, bytes, batches } = fakeSession(4 * 1024 * 1024, batch);
     const handle = Buffer.from('handle-1');
     const source = randomBytes(300_000);
     sftp.write(handle, source, 1000, 200_000, 5_000_000_000, () => undefined);
@@ -85,10 +104,12 @@ describe("ssh2's SFTP write (lwt's patch)", () => {
     expect(packets[0]?.head?.length).toBe(4 + 1 + 4 + 4 + handle.length + 8 + 4);
     expect(packets.slice(1).every((p) => p.head === undefined)).toBe(true);
     expect(packets.every((p) => p.data.buffer === source.buffer)).toBe(true);
+    // Sealed together, the request's seven packets were one call.
+    expect(batches()).toBe(batch ? 1 : 0);
   });
 
   it('holds back what the window does not allow and sends it, in order, when the window grows', () => {
-    const { sftp, adjustWindow, bytes } = fakeSession(50_000);
+    const { sftp, adjustWindow, bytes } = fakeSession(50_000, batch);
     const handle = Buffer.from('h');
     const first = randomBytes(120_000);
     const second = randomBytes(40_000);
@@ -108,7 +129,7 @@ describe("ssh2's SFTP write (lwt's patch)", () => {
   });
 
   it('sends a request whose header alone does not fit the window, once the window grows', () => {
-    const { sftp, adjustWindow, bytes } = fakeSession(10);
+    const { sftp, adjustWindow, bytes } = fakeSession(10, batch);
     const handle = Buffer.from('handle-2');
     const data = randomBytes(70_000);
     sftp.write(handle, data, 0, data.length, 42, () => undefined);
