@@ -8,14 +8,29 @@ import { isNoSuchFile, TransferAborted, TransferError, sftpReason } from './tran
  * Failures become TransferErrors that name the remote path.
  */
 export class SftpSession {
+  /** What settles each request still waiting for its reply, with the abort's reason. */
+  private readonly pending = new Set<(reason: TransferAborted) => void>();
+
   constructor(
     private readonly sftp: SFTPWrapper,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    // One listener for the session, not one a request: a 10 MB file is 40 write requests, and
+    // Node's EventTarget costs several microseconds to add and remove each listener.
+    signal.addEventListener(
+      'abort',
+      () => {
+        const reason = abortReason(signal);
+        for (const settle of [...this.pending]) settle(reason);
+        this.pending.clear();
+      },
+      { once: true },
+    );
+  }
 
   /** Opens the SFTP subsystem on a connected client, within the same abort. */
   static open(client: Client, signal: AbortSignal): Promise<SftpSession> {
-    return abortable<SFTPWrapper>(signal, 'SFTP', (done) => client.sftp(done)).then(
+    return abortable<SFTPWrapper>(signal, (done) => client.sftp(done)).then(
       (sftp) => new SftpSession(sftp, signal),
       (error: unknown) => {
         if (error instanceof TransferAborted) throw error;
@@ -64,7 +79,7 @@ export class SftpSession {
   /** stat: follows links; undefined when nothing is there. */
   async stat(path: string): Promise<Stats | undefined> {
     try {
-      return await abortable(this.signal, path, (done) => this.sftp.stat(path, done));
+      return await this.request<Stats>((done) => this.sftp.stat(path, done));
     } catch (error) {
       if (isNoSuchFile(error)) return undefined;
       throw asTransferError(path, error);
@@ -113,7 +128,7 @@ export class SftpSession {
   /** lstat, or undefined when nothing is there. */
   async lstat(path: string): Promise<Stats | undefined> {
     try {
-      return await abortable(this.signal, path, (done) => this.sftp.lstat(path, done));
+      return await this.request<Stats>((done) => this.sftp.lstat(path, done));
     } catch (error) {
       if (isNoSuchFile(error)) return undefined;
       throw asTransferError(path, error);
@@ -123,7 +138,7 @@ export class SftpSession {
   /** The entries of a folder with their lstat attributes, or undefined when it does not exist. */
   async readdir(path: string): Promise<FileEntryWithStats[] | undefined> {
     try {
-      return await abortable(this.signal, path, (done) => this.sftp.readdir(path, done));
+      return await this.request<FileEntryWithStats[]>((done) => this.sftp.readdir(path, done));
     } catch (error) {
       if (isNoSuchFile(error)) return undefined;
       throw asTransferError(path, error);
@@ -133,9 +148,7 @@ export class SftpSession {
   /** Free bytes for an unprivileged user where `path` lives (statvfs@openssh.com), if known. */
   async freeBytes(path: string): Promise<number | undefined> {
     try {
-      const info = await abortable<{ f_bavail: number | bigint; f_frsize: number | bigint }>(
-        this.signal,
-        path,
+      const info = await this.request<{ f_bavail: number | bigint; f_frsize: number | bigint }>(
         (done) => this.sftp.ext_openssh_statvfs(path, done),
       );
       return Number(info.f_bavail) * Number(info.f_frsize);
@@ -149,10 +162,31 @@ export class SftpSession {
     start: (done: (error: Error | undefined | null, value: T) => void) => void,
   ): Promise<T> {
     try {
-      return await abortable(this.signal, path, start);
+      return await this.request(start);
     } catch (error) {
       throw asTransferError(path, error);
     }
+  }
+
+  /** One request as a promise that also settles, with the abort's reason, when `signal` aborts. */
+  private request<T>(
+    start: (done: (error: Error | undefined | null, value: T) => void) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.signal.aborted) return reject(abortReason(this.signal));
+      this.pending.add(reject);
+      try {
+        start((error, value) => {
+          this.pending.delete(reject);
+          if (error) reject(error);
+          else resolve(value);
+        });
+      } catch (error) {
+        // ssh2 throws synchronously when the channel is already closed.
+        this.pending.delete(reject);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
   }
 }
 
@@ -161,10 +195,9 @@ function asTransferError(path: string, error: unknown): Error {
   return new TransferError(path, sftpReason(error));
 }
 
-/** A callback call as a promise that also rejects (with the abort's reason) when `signal` aborts. */
+/** Opening the session, as a promise that also rejects (with the abort's reason) when `signal` aborts. */
 function abortable<T>(
   signal: AbortSignal,
-  _what: string,
   start: (done: (error: Error | undefined | null, value: T) => void) => void,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
