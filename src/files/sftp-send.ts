@@ -107,10 +107,15 @@ async function writeWhole(
       }
     };
     await Promise.all(Array.from({ length: CHUNKS_IN_FLIGHT }, worker));
-    if (options.attributes)
-      await session.setAttributes(options.reportAs, remote, options.attributes);
+    // Attributes and close in flight together, a round trip less a file: OpenSSH's sftp-server
+    // takes a session's requests one at a time in order, and one that closed first would fail
+    // the attributes on a closed handle, which reports the file instead of leaving it wrong.
+    // The handle is closed whether or not the attributes could be set.
     handle = undefined;
-    await session.close(options.reportAs, remote);
+    await Promise.all([
+      options.attributes && session.setAttributes(options.reportAs, remote, options.attributes),
+      session.close(options.reportAs, remote),
+    ]);
   } catch (error) {
     if (error instanceof TransferAborted) throw error;
     // Asked before the caller removes the file: removing it frees the space that ran out.

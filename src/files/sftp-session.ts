@@ -64,7 +64,8 @@ export class SftpSession {
     return this.call(path, (done) =>
       this.sftp.read(handle, Buffer.alloc(length), 0, length, position, (error, bytes, buffer) => {
         // ssh2 reports the end of the file as an EOF status error.
-        if (error && (error as { code?: unknown }).code === 1) done(undefined, Buffer.alloc(0));
+        if (error && (error as { code?: unknown }).code === SFTP_EOF)
+          done(undefined, Buffer.alloc(0));
         else done(error, buffer.subarray(0, bytes));
       }),
     );
@@ -135,13 +136,59 @@ export class SftpSession {
     }
   }
 
-  /** The entries of a folder with their lstat attributes, or undefined when it does not exist. */
+  /**
+   * The entries of a folder with their lstat attributes (without `.` and `..`), or undefined
+   * when it does not exist. Two reads are in flight at a time, and the folder's handle is
+   * closed without waiting for the reply: OpenSSH answers a read with up to 100 entries, so a
+   * folder of fewer takes two round trips (open, then both reads) where ssh2's readdir of a
+   * path takes four (open, read, read to its end, close), for every folder a put lists.
+   */
   async readdir(path: string): Promise<FileEntryWithStats[] | undefined> {
+    let handle: Buffer;
     try {
-      return await this.request<FileEntryWithStats[]>((done) => this.sftp.readdir(path, done));
+      handle = await this.request<Buffer>((done) => this.sftp.opendir(path, done));
     } catch (error) {
       if (isNoSuchFile(error)) return undefined;
       throw asTransferError(path, error);
+    }
+    const entries: FileEntryWithStats[] = [];
+    try {
+      for (let atEnd = false; !atEnd;) {
+        // A server may answer the two in either order; either one at the end means the end.
+        const reads = await Promise.all([this.readdirPart(handle), this.readdirPart(handle)]);
+        for (const part of reads) {
+          if (part === undefined) atEnd = true;
+          else entries.push(...part);
+        }
+      }
+    } catch (error) {
+      this.closeUnwaited(handle);
+      throw asTransferError(path, error);
+    }
+    this.closeUnwaited(handle);
+    return entries;
+  }
+
+  /** One READDIR on an open folder: its next entries, or undefined at its end. */
+  private async readdirPart(handle: Buffer): Promise<FileEntryWithStats[] | undefined> {
+    try {
+      return await this.request<FileEntryWithStats[]>((done) => this.sftp.readdir(handle, done));
+    } catch (error) {
+      if ((error as { code?: unknown }).code === SFTP_EOF) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Closes a folder's handle and goes on: the server answers later requests after this one, and
+   * a failure to close a folder read to its end changes nothing for the transfer.
+   */
+  private closeUnwaited(handle: Buffer): void {
+    if (this.signal.aborted) return;
+    try {
+      this.sftp.close(handle, () => undefined);
+    } catch {
+      // The channel is closed already, and the handle with it.
     }
   }
 
@@ -189,6 +236,9 @@ export class SftpSession {
     });
   }
 }
+
+/** SFTP's status code for the end of a file or of a folder's entries. */
+const SFTP_EOF = 1;
 
 function asTransferError(path: string, error: unknown): Error {
   if (error instanceof TransferAborted || error instanceof TransferError) return error;

@@ -135,6 +135,25 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
     for (const home of homes) expect(snapshot(join(home, 'app'))).toEqual(expected);
   });
 
+  it('sees every file of a folder longer than one SFTP reply: a second run sends nothing', async () => {
+    // OpenSSH's sftp-server answers a folder read with up to 100 entries.
+    const wide = join(work, 'wide');
+    mkdirSync(join(wide, 'flat'), { recursive: true });
+    for (let i = 0; i < 250; i++) writeFileSync(join(wide, 'flat', `f${i}`), `${i}\n`);
+    const first = await runLwt(['put', ...ssh(), '--json', wide, 'wide']);
+    expect(first.code).toBe(0);
+    expect(jsonLines(first.stdout).map((l) => l.files.filesCopied)).toEqual([250, 250, 250]);
+    const second = await runLwt(['put', ...ssh(), '--json', wide, 'wide']);
+    expect(second.code).toBe(0);
+    expect(
+      jsonLines(second.stdout).map((l) => [l.files.filesCopied, l.files.filesSkipped]),
+    ).toEqual([
+      [0, 250],
+      [0, 250],
+      [0, 250],
+    ]);
+  });
+
   it('puts hidden files and names that start with two dots, in leaf and parent folders', async () => {
     const src = join(work, 'dotted');
     mkdirSync(join(src, 'leaf'), { recursive: true });

@@ -22,7 +22,7 @@ function silentSftp() {
     stat: keep('stat'),
     write: keep('write'),
     close: keep('close'),
-    readdir: keep('readdir'),
+    opendir: keep('opendir'),
   } as unknown as SFTPWrapper;
   return { sftp, waiting, calls };
 }
@@ -77,5 +77,69 @@ describe('SftpSession', () => {
     controller.abort(new TransferAborted('timed out'));
     const later = session.stat('/d');
     await expect(later).rejects.toThrow('timed out');
+  });
+});
+
+describe('SftpSession.readdir', () => {
+  /** A folder of `count` entries that the server hands out `perRead` at a time. */
+  function folderSftp(count: number, perRead: number) {
+    const names = Array.from({ length: count }, (_, i) => `f${i}`);
+    let next = 0;
+    const log: string[] = [];
+    const sftp = {
+      opendir: (path: string, cb: (error: Error | undefined, handle: Buffer) => void) => {
+        log.push(`opendir ${path}`);
+        queueMicrotask(() => cb(undefined, Buffer.from('dir1')));
+      },
+      readdir: (handle: Buffer, cb: Callback) => {
+        log.push(`readdir ${handle.toString()}`);
+        const part = names.slice(next, next + perRead);
+        next += part.length;
+        queueMicrotask(() => {
+          if (part.length === 0) cb(Object.assign(new Error('EOF'), { code: 1 }));
+          else
+            cb(
+              undefined,
+              part.map((filename) => ({ filename, longname: filename, attrs: {} })),
+            );
+        });
+      },
+      close: (handle: Buffer) => log.push(`close ${handle.toString()}`),
+    } as unknown as SFTPWrapper;
+    return { sftp, log };
+  }
+
+  it('reads a folder to its end, part after part, and closes its handle', async () => {
+    const { sftp, log } = folderSftp(250, 100);
+    const session = new SftpSession(sftp, new AbortController().signal);
+    const entries = await session.readdir('/d');
+    expect(entries?.map((e) => e.filename)).toEqual(Array.from({ length: 250 }, (_, i) => `f${i}`));
+    expect(log).toEqual(['opendir /d', ...Array<string>(4).fill('readdir dir1'), 'close dir1']);
+  });
+
+  it('an empty folder is an empty list; a missing one is undefined', async () => {
+    const { sftp } = folderSftp(0, 100);
+    const session = new SftpSession(sftp, new AbortController().signal);
+    expect(await session.readdir('/d')).toEqual([]);
+    const missing = {
+      opendir: (_path: string, cb: Callback) =>
+        cb(Object.assign(new Error('No such file'), { code: 2 })),
+    } as unknown as SFTPWrapper;
+    expect(await new SftpSession(missing, new AbortController().signal).readdir('/x')).toBe(
+      undefined,
+    );
+  });
+
+  it('a failed read names the folder and still closes its handle', async () => {
+    const log: string[] = [];
+    const sftp = {
+      opendir: (_path: string, cb: Callback) => cb(undefined, Buffer.from('dir1')),
+      readdir: (_handle: Buffer, cb: Callback) =>
+        cb(Object.assign(new Error('Permission denied'), { code: 3 })),
+      close: (handle: Buffer) => log.push(`close ${handle.toString()}`),
+    } as unknown as SFTPWrapper;
+    const session = new SftpSession(sftp, new AbortController().signal);
+    await expect(session.readdir('/d')).rejects.toThrow('/d: permission denied');
+    expect(log).toEqual(['close dir1']);
   });
 });
