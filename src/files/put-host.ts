@@ -1,4 +1,5 @@
 import { localSha256, remoteSha256 } from './checksums.js';
+import type { Stats } from 'ssh2';
 import type { HostSession } from './host-deadline.js';
 import type { HostRun } from './run-transfer.js';
 import { planPut } from './put-plan.js';
@@ -57,16 +58,24 @@ export async function putToHost(
   let base = await resolveRemotePath(session, host.target.home, spec.remote);
   let entries = spec.entries;
   const single = spec.singleFile ? entries[0] : undefined;
+  let baseStat: Promise<Stats | undefined> | undefined;
   if (single) {
+    // The parent's stat goes out with REMOTE's, a round trip less: it is the folder the file
+    // goes into unless REMOTE is one. Unused, its failure is nobody's.
+    const parent = parentOf(base) || '/';
+    const parentStat = session.stat(parent);
+    parentStat.catch(() => undefined);
     const there = await session.stat(base);
     if (there?.isDirectory()) {
       entries = [{ ...single, rel: baseNameOf(single.rel) }];
+      baseStat = Promise.resolve(there);
     } else {
       entries = [{ ...single, rel: baseNameOf(base) }];
-      base = parentOf(base) || '/';
+      base = parent;
+      baseStat = parentStat;
     }
   }
-  await makeRemoteDirs(session, base);
+  await makeRemoteDirs(session, base, baseStat);
   const existing = await listRemoteTree(session, base, entries);
   // What interrupted runs left where this one writes (staging folders, temporary files).
   const leftovers = [...existing]

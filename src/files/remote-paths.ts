@@ -1,3 +1,4 @@
+import type { Stats } from 'ssh2';
 import type { SftpSession } from './sftp-session.js';
 import { TransferError } from './transfer-error.js';
 import { joinPath, parentOf } from './tree-entry.js';
@@ -24,9 +25,16 @@ function normalize(path: string): string {
   return `/${parts.join('/')}`;
 }
 
-/** mkdir -p over SFTP: creates `path` and its missing parents, 0755 before the umask. */
-export async function makeRemoteDirs(session: SftpSession, path: string): Promise<void> {
-  const there = await session.stat(path);
+/**
+ * mkdir -p over SFTP: creates `path` and its missing parents, 0755 before the umask. `stat` is
+ * what is at `path`, when the caller asked already.
+ */
+export async function makeRemoteDirs(
+  session: SftpSession,
+  path: string,
+  stat: Promise<Stats | undefined> = session.stat(path),
+): Promise<void> {
+  const there = await stat;
   if (there?.isDirectory()) return;
   if (there) throw new TransferError(path, 'not a directory (a file is in the way)');
   const parent = parentOf(path);

@@ -154,6 +154,28 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
     ]);
   });
 
+  it('one file becomes REMOTE, or goes under its own name into REMOTE when that is a folder', async () => {
+    const file = join(work, 'src', 'run.sh');
+    const text = readFileSync(file, 'utf8');
+    // A name in folders that do not exist yet: they are made.
+    const named = await runLwt(['put', ...ssh(), file, 'single/new/deploy.sh']);
+    expect(named.code).toBe(0);
+    // A folder that exists: the file keeps its name in it.
+    const into = await runLwt(['put', ...ssh(), file, 'single/new']);
+    expect(into.code).toBe(0);
+    // A file that exists: replaced.
+    writeFileSync(join(homes[0] as string, 'single', 'old.sh'), 'old\n');
+    const over = await runLwt(['put', ...ssh(), file, 'single/old.sh']);
+    expect(over.code).toBe(0);
+    for (const home of homes) {
+      expect(readdirSync(join(home, 'single', 'new')).sort()).toEqual(['deploy.sh', 'run.sh']);
+      for (const path of ['new/deploy.sh', 'new/run.sh', 'old.sh']) {
+        expect(readFileSync(join(home, 'single', path), 'utf8')).toBe(text);
+        expect(lstatSync(join(home, 'single', path)).mode & 0o777).toBe(0o750);
+      }
+    }
+  });
+
   it('puts hidden files and names that start with two dots, in leaf and parent folders', async () => {
     const src = join(work, 'dotted');
     mkdirSync(join(src, 'leaf'), { recursive: true });
