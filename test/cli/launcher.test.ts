@@ -26,6 +26,20 @@ function runBin(
   });
 }
 
+/**
+ * Whether this kernel gives transparent huge pages to memory that asks for them: its mode is
+ * `madvise` (in `always` every mapping is eligible, asked or not; in `never`, none is).
+ */
+function hugePagesOnRequest(): boolean {
+  try {
+    return readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes(
+      '[madvise]',
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Our environment without LWT_* settings, which lwt would read as options. */
 const cleanEnv = () =>
   Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LWT_')));
@@ -80,6 +94,32 @@ describe('the bin launcher', () => {
     const get = await environOfRunning(['get'], {});
     expect(get.GLIBC_TUNABLES).toBeUndefined();
   });
+
+  it.skipIf(!hugePagesOnRequest())(
+    "starts `lwt put` with glibc's memory eligible for transparent huge pages",
+    async () => {
+      const eligible = (own: boolean) =>
+        whileRunning(
+          ['put'],
+          own ? { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' } : {},
+          bins.lwt,
+          async (pid) => {
+            // glibc advises its heap as it grows, which node's start does within a few ms: a
+            // process that has none advised after 2 s of trying to connect is not getting any.
+            const deadline = Date.now() + (own ? 2_000 : 10_000);
+            for (;;) {
+              const smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+              if (/^THPeligible:\s+1$/m.test(smaps)) return true;
+              if (Date.now() > deadline) return false;
+              await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+          },
+        );
+      expect(await eligible(false)).toBe(true);
+      // A user's own GLIBC_TUNABLES replaces the launcher's, and with it the advice.
+      expect(await eligible(true)).toBe(false);
+    },
+  );
 });
 
 describe('restoreLauncherEnv', () => {
@@ -112,6 +152,27 @@ async function environOfRunning(
   extraEnv: NodeJS.ProcessEnv,
   bin: string = bins.lwt,
 ): Promise<Record<string, string>> {
+  return whileRunning(args, extraEnv, bin, async (pid) => {
+    const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return Object.fromEntries(
+      entries.filter(Boolean).map((entry) => {
+        const at = entry.indexOf('=');
+        return [entry.slice(0, at), entry.slice(at + 1)];
+      }),
+    );
+  });
+}
+
+/**
+ * Starts `bin args` against a host that never answers, waits until node runs in its process,
+ * and returns what `inspect` finds there.
+ */
+async function whileRunning<T>(
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv,
+  bin: string,
+  inspect: (pid: number) => Promise<T>,
+): Promise<T> {
   const held: Socket[] = [];
   const silent = createServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
   await once(silent, 'listening');
@@ -135,13 +196,7 @@ async function environOfRunning(
       if (Date.now() > deadline) throw new Error('node did not start');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const entries = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
-    return Object.fromEntries(
-      entries.filter(Boolean).map((entry) => {
-        const at = entry.indexOf('=');
-        return [entry.slice(0, at), entry.slice(at + 1)];
-      }),
-    );
+    return await inspect(child.pid as number);
   } finally {
     child.kill('SIGKILL');
     await once(child, 'close').catch(() => undefined);
