@@ -1,5 +1,5 @@
-import { localSha256, remoteSha256 } from './checksums.js';
 import type { Stats } from 'ssh2';
+import { localSha256, remoteSha256 } from './checksums.js';
 import type { HostSession } from './host-deadline.js';
 import type { HostRun } from './run-transfer.js';
 import { planPut } from './put-plan.js';

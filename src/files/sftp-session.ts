@@ -245,7 +245,7 @@ function asTransferError(path: string, error: unknown): Error {
   return new TransferError(path, sftpReason(error));
 }
 
-/** Opening the session, as a promise that also rejects (with the abort's reason) when `signal` aborts. */
+/** Opening the session, as a promise that also rejects (with its reason) when `signal` aborts. */
 function abortable<T>(
   signal: AbortSignal,
   start: (done: (error: Error | undefined | null, value: T) => void) => void,
