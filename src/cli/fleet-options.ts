@@ -70,9 +70,7 @@ export function addFleetOptions<T>(y: Argv<T>) {
         describe: 'ssh config file, as ssh -F [default: ~/.ssh/config]',
       })
       .option('i', {
-        // One value a flag (-g web -g db): an array option otherwise takes every word after it,
-        // the command too (`lwt exec -g web uptime`).
-        nargs: 1,
+        nargs: 1, // One value a flag, as -g.
         alias: 'identity',
         type: 'string',
         array: true,

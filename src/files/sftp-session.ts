@@ -8,35 +8,24 @@ import { isNoSuchFile, TransferAborted, TransferError, sftpReason } from './tran
  * Failures become TransferErrors that name the remote path.
  */
 export class SftpSession {
-  /** What settles each request still waiting for its reply, with the abort's reason. */
-  private readonly pending = new Set<(reason: TransferAborted) => void>();
-
   constructor(
     private readonly sftp: SFTPWrapper,
-    private readonly signal: AbortSignal,
-  ) {
-    // One listener for the session, not one a request: a 10 MB file is 40 write requests, and
-    // Node's EventTarget costs several microseconds to add and remove each listener.
-    signal.addEventListener(
-      'abort',
-      () => {
-        const reason = abortReason(signal);
-        for (const settle of [...this.pending]) settle(reason);
-        this.pending.clear();
-      },
-      { once: true },
-    );
-  }
+    signal: AbortSignal,
+    private readonly requests = new AbortableRequests(signal),
+  ) {}
 
   /** Opens the SFTP subsystem on a connected client, within the same abort. */
   static open(client: Client, signal: AbortSignal): Promise<SftpSession> {
-    return abortable<SFTPWrapper>(signal, (done) => client.sftp(done)).then(
-      (sftp) => new SftpSession(sftp, signal),
-      (error: unknown) => {
-        if (error instanceof TransferAborted) throw error;
-        throw new TransferError('(sftp)', `could not start SFTP: ${sftpReason(error)}`);
-      },
-    );
+    const requests = new AbortableRequests(signal);
+    return requests
+      .run<SFTPWrapper>((done) => client.sftp(done))
+      .then(
+        (sftp) => new SftpSession(sftp, signal, requests),
+        (error: unknown) => {
+          if (error instanceof TransferAborted) throw error;
+          throw new TransferError('(sftp)', `could not start SFTP: ${sftpReason(error)}`);
+        },
+      );
   }
 
   /** Closes the SFTP channel (the connection stays). */
@@ -80,7 +69,7 @@ export class SftpSession {
   /** stat: follows links; undefined when nothing is there. */
   async stat(path: string): Promise<Stats | undefined> {
     try {
-      return await this.request<Stats>((done) => this.sftp.stat(path, done));
+      return await this.requests.run<Stats>((done) => this.sftp.stat(path, done));
     } catch (error) {
       if (isNoSuchFile(error)) return undefined;
       throw asTransferError(path, error);
@@ -129,7 +118,7 @@ export class SftpSession {
   /** lstat, or undefined when nothing is there. */
   async lstat(path: string): Promise<Stats | undefined> {
     try {
-      return await this.request<Stats>((done) => this.sftp.lstat(path, done));
+      return await this.requests.run<Stats>((done) => this.sftp.lstat(path, done));
     } catch (error) {
       if (isNoSuchFile(error)) return undefined;
       throw asTransferError(path, error);
@@ -146,7 +135,7 @@ export class SftpSession {
   async readdir(path: string): Promise<FileEntryWithStats[] | undefined> {
     let handle: Buffer;
     try {
-      handle = await this.request<Buffer>((done) => this.sftp.opendir(path, done));
+      handle = await this.requests.run<Buffer>((done) => this.sftp.opendir(path, done));
     } catch (error) {
       if (isNoSuchFile(error)) return undefined;
       throw asTransferError(path, error);
@@ -162,17 +151,19 @@ export class SftpSession {
         }
       }
     } catch (error) {
-      this.closeUnwaited(handle);
       throw asTransferError(path, error);
+    } finally {
+      this.closeUnwaited(handle);
     }
-    this.closeUnwaited(handle);
     return entries;
   }
 
   /** One READDIR on an open folder: its next entries, or undefined at its end. */
   private async readdirPart(handle: Buffer): Promise<FileEntryWithStats[] | undefined> {
     try {
-      return await this.request<FileEntryWithStats[]>((done) => this.sftp.readdir(handle, done));
+      return await this.requests.run<FileEntryWithStats[]>((done) =>
+        this.sftp.readdir(handle, done),
+      );
     } catch (error) {
       if ((error as { code?: unknown }).code === SFTP_EOF) return undefined;
       throw error;
@@ -184,7 +175,7 @@ export class SftpSession {
    * a failure to close a folder read to its end changes nothing for the transfer.
    */
   private closeUnwaited(handle: Buffer): void {
-    if (this.signal.aborted) return;
+    if (this.requests.aborted) return;
     try {
       this.sftp.close(handle, () => undefined);
     } catch {
@@ -195,9 +186,10 @@ export class SftpSession {
   /** Free bytes for an unprivileged user where `path` lives (statvfs@openssh.com), if known. */
   async freeBytes(path: string): Promise<number | undefined> {
     try {
-      const info = await this.request<{ f_bavail: number | bigint; f_frsize: number | bigint }>(
-        (done) => this.sftp.ext_openssh_statvfs(path, done),
-      );
+      const info = await this.requests.run<{
+        f_bavail: number | bigint;
+        f_frsize: number | bigint;
+      }>((done) => this.sftp.ext_openssh_statvfs(path, done));
       return Number(info.f_bavail) * Number(info.f_frsize);
     } catch {
       return undefined;
@@ -209,16 +201,47 @@ export class SftpSession {
     start: (done: (error: Error | undefined | null, value: T) => void) => void,
   ): Promise<T> {
     try {
-      return await this.request(start);
+      return await this.requests.run(start);
     } catch (error) {
       throw asTransferError(path, error);
     }
   }
+}
 
-  /** One request as a promise that also settles, with the abort's reason, when `signal` aborts. */
-  private request<T>(
-    start: (done: (error: Error | undefined | null, value: T) => void) => void,
-  ): Promise<T> {
+/** SFTP's status code for the end of a file or of a folder's entries. */
+const SFTP_EOF = 1;
+
+function asTransferError(path: string, error: unknown): Error {
+  if (error instanceof TransferAborted || error instanceof TransferError) return error;
+  return new TransferError(path, sftpReason(error));
+}
+
+/**
+ * Callback calls as promises that also settle, with the abort's reason, when `signal` aborts.
+ * One listener serves every call, not one a call: a 10 MB file is 40 write requests, and
+ * Node's EventTarget costs several microseconds to add and remove each listener.
+ */
+class AbortableRequests {
+  /** What settles each call still waiting for its callback. */
+  private readonly pending = new Set<(reason: TransferAborted) => void>();
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener(
+      'abort',
+      () => {
+        const reason = abortReason(signal);
+        for (const settle of [...this.pending]) settle(reason);
+        this.pending.clear();
+      },
+      { once: true },
+    );
+  }
+
+  get aborted(): boolean {
+    return this.signal.aborted;
+  }
+
+  run<T>(start: (done: (error: Error | undefined | null, value: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.signal.aborted) return reject(abortReason(this.signal));
       this.pending.add(reject);
@@ -235,37 +258,6 @@ export class SftpSession {
       }
     });
   }
-}
-
-/** SFTP's status code for the end of a file or of a folder's entries. */
-const SFTP_EOF = 1;
-
-function asTransferError(path: string, error: unknown): Error {
-  if (error instanceof TransferAborted || error instanceof TransferError) return error;
-  return new TransferError(path, sftpReason(error));
-}
-
-/** Opening the session, as a promise that also rejects (with its reason) when `signal` aborts. */
-function abortable<T>(
-  signal: AbortSignal,
-  start: (done: (error: Error | undefined | null, value: T) => void) => void,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      start((error, value) => {
-        signal.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve(value);
-      });
-    } catch (error) {
-      // ssh2 throws synchronously when the channel is already closed.
-      signal.removeEventListener('abort', onAbort);
-      reject(error instanceof Error ? error : new Error(String(error)));
-    }
-  });
 }
 
 function abortReason(signal: AbortSignal): TransferAborted {
