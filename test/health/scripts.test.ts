@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDeployCommand, parseDeployOutput } from '../../src/health/deploy-script.js';
 import { buildProbeCommand, parseProbeOutput } from '../../src/health/probe-script.js';
@@ -13,9 +12,25 @@ import {
 } from '../../src/health/stat-script.js';
 import { tempDir } from '../helpers/processes.js';
 
-/** The remote scripts are POSIX sh: run them here as a host would, without ssh. */
-const runHere = async (command: string) =>
-  (await promisify(execFile)('/bin/sh', ['-c', command], { encoding: 'utf8' })).stdout;
+/**
+ * The remote scripts are POSIX sh: run them here as a host would, without ssh. sshd starts each
+ * login in a session of its own (setsid); `detached` does the same here (execFile would drop it).
+ * The stat snapshot leaves its own session out, and where every process shares one session (a
+ * container's, as in CI) it would otherwise leave out everything.
+ */
+const runHere = (command: string) =>
+  new Promise<string>((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`sh exited with ${code}`)),
+    );
+  });
 
 describe('the probe', () => {
   const dir = tempDir();

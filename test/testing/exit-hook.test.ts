@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sshdAvailable } from '../../src/testing/index.js';
@@ -15,10 +15,21 @@ const script = `
   process.exit(3);
 `;
 
+/**
+ * Whether pid is a live process. A killed sshd whose parent exited waits as a zombie until
+ * whatever adopted it reaps it, and a container's first process may never do that: a zombie
+ * has ended, so it counts as stopped.
+ */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    // The state follows the command name in parentheses, which may itself hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -40,7 +51,7 @@ describe.skipIf(!sshdAvailable() || !existsSync(built) || process.getuid?.() !==
       const { pid, dir } = JSON.parse(stdout) as { pid: number; dir: string };
       expect(pid).toBeGreaterThan(0);
       expect(existsSync(dir)).toBe(false);
-      // Killed at exit; init reaps it a moment later, until then it is a zombie.
+      // Killed at exit: a moment may pass before the signal lands.
       const deadline = Date.now() + 2_000;
       while (isRunning(pid) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
