@@ -29,7 +29,7 @@ function isRunning(pid: number): boolean {
   try {
     // The state follows the command name in parentheses, which may itself hold spaces.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
   } catch {
     return false;
   }
