@@ -69,6 +69,9 @@ const jsonLines = (stdout: string): JsonLine[] =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as JsonLine)
     .sort((a, b) => a.host.localeCompare(b.host));
+/** Each host's [files copied, files skipped] in a --json run's output. */
+const copiedAndSkipped = (stdout: string) =>
+  jsonLines(stdout).map((l) => [l.files.filesCopied, l.files.filesSkipped]);
 
 /** A tree with modes, an empty folder, a link, an odd name, a file big enough for SFTP. */
 function makeTree(root: string): void {
@@ -125,9 +128,7 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
 
     const second = await runLwt(['put', ...ssh(), '--json', join(work, 'src'), 'app']);
     expect(second.code).toBe(0);
-    expect(
-      jsonLines(second.stdout).map((l) => [l.files.filesCopied, l.files.filesSkipped]),
-    ).toEqual([
+    expect(copiedAndSkipped(second.stdout)).toEqual([
       [0, 55],
       [0, 55],
       [0, 55],
@@ -145,9 +146,7 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
     expect(jsonLines(first.stdout).map((l) => l.files.filesCopied)).toEqual([250, 250, 250]);
     const second = await runLwt(['put', ...ssh(), '--json', wide, 'wide']);
     expect(second.code).toBe(0);
-    expect(
-      jsonLines(second.stdout).map((l) => [l.files.filesCopied, l.files.filesSkipped]),
-    ).toEqual([
+    expect(copiedAndSkipped(second.stdout)).toEqual([
       [0, 250],
       [0, 250],
       [0, 250],
@@ -229,7 +228,7 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
     expect(jsonLines(quick.stdout).map((l) => l.files.filesCopied)).toEqual([0, 0, 0]);
     const sums = await runLwt(['get', ...ssh(), '--json', '--checksum', 'fetchme', into]);
     expect(sums.code).toBe(0);
-    expect(jsonLines(sums.stdout).map((l) => [l.files.filesCopied, l.files.filesSkipped])).toEqual([
+    expect(copiedAndSkipped(sums.stdout)).toEqual([
       [1, 54],
       [0, 55],
       [0, 55],
