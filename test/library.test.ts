@@ -32,7 +32,8 @@ describe('the library API', () => {
       reporters: [
         {
           onHostStart: (h: HostRef) => started.push(h.name),
-          onOutput: (h, stream, line) => lines.push(`${h.name} ${stream} ${line}`),
+          onLines: (h, stream, bytes) =>
+            lines.push(`${h.name} ${stream} ${String(bytes).trimEnd()}`),
           onHostEnd: (r: HostResult) => ended.push(`${r.name} ${r.outcome.kind}`),
         },
       ],

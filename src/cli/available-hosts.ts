@@ -6,14 +6,11 @@ import {
   type HostEntry,
   type ParsedSshConfig,
 } from '../hosts/index.js';
-import {
-  loadHealthConfig,
-  loadHostsState,
-  parseDuration,
-  selectAvailable,
-  stateKeyOf,
-  STATE_FILE_NAME,
-} from '../health/index.js';
+import { selectAvailable } from '../health/available-set.js';
+import { loadHealthConfig } from '../health/config-file.js';
+import { stateKeyOf } from '../health/hosts-state.js';
+import { loadHostsState, STATE_FILE_NAME } from '../health/state-store.js';
+import { parseDuration } from '../health/units.js';
 import { UsageError } from '../usage-error.js';
 import type { CliContext } from './context.js';
 

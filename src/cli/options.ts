@@ -1,3 +1,4 @@
+import { parseSize } from '../health/units.js';
 import { UsageError } from '../usage-error.js';
 
 /*
@@ -24,6 +25,17 @@ export function secondsToMs(value: unknown, name: string): number {
     throw new UsageError(`${name} must be a number of seconds, 0 or more, got '${String(value)}'`);
   }
   return Math.round(n * 1000);
+}
+
+/** A size in bytes, at least 1: 4M, 512K, 65536; `name` is the flag as the user typed it. */
+export function byteCount(value: unknown, name: string): number {
+  const bytes = parseSize(withValue(value, name), name);
+  if (bytes < 1) {
+    throw new UsageError(
+      `${name} must be at least 1 byte, like 4M, 512K or 65536, got '${String(value)}'`,
+    );
+  }
+  return bytes;
 }
 
 /** `value`, unless the option came without one: refused rather than read as 1 or 0. */

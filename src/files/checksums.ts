@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { HostSession } from './host-deadline.js';
 import { localReason } from './local-error.js';
 import { quoteShellWord } from '../transport/shell-quote.js';
-import { TransferAborted, TransferError } from './transfer-error.js';
+import { TransferError } from '../transport/file-errors.js';
 import type { TreeEntry } from './tree-entry.js';
 
 type FileEntry = Extract<TreeEntry, { kind: 'file' }>;
@@ -29,18 +29,12 @@ export async function remoteSha256(
   base: string,
   files: readonly FileEntry[],
 ): Promise<Map<string, string>> {
-  const result = await host.transport.run(
-    // Absolute paths throughout: the command need not start in the host's home (which may not exist yet).
-    { ...host.target, home: undefined },
-    {
-      command: `cd ${quoteShellWord(base)} && xargs -0 sha256sum -z -- 2>/dev/null; exit 0`,
-      stdin: Buffer.from(files.map((f) => `${f.rel}\0`).join('')),
-      timeoutMs: host.remainingMs(),
-      killAfterMs: 1_000,
-      signal: host.signal,
-    },
-  );
-  if (host.signal.aborted) throw new TransferAborted('aborted');
+  const result = await host.run({
+    command: `cd ${quoteShellWord(base)} && xargs -0 sha256sum -z -- 2>/dev/null; exit 0`,
+    stdin: Buffer.from(files.map((f) => `${f.rel}\0`).join('')),
+    // A line of ~70 bytes a file: lwt's own output, kept whole.
+    maxOutputBytes: Number.POSITIVE_INFINITY,
+  });
   if (result.outcome.kind !== 'ok') {
     throw new TransferError(
       base,

@@ -1,7 +1,6 @@
 import {
   chmod,
   lstat,
-  mkdir,
   open as openLocal,
   readlink,
   rename,
@@ -10,15 +9,15 @@ import {
   utimes,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostSession } from './host-deadline.js';
-import type { HostRun } from './run-transfer.js';
+import type { HostRun, HostSession } from './host-deadline.js';
+import { makeLocalDirs } from './local-dirs.js';
 import { localReason } from './local-error.js';
 import { localSha256, remoteSha256 } from './checksums.js';
 import { kindOfMode } from './put-plan.js';
 import { resolveRemotePath } from './remote-paths.js';
 import { runPool } from './put-host.js';
-import type { SftpSession } from './sftp-session.js';
-import { TransferError } from './transfer-error.js';
+import { TransferError } from '../transport/file-errors.js';
+import type { RemoteFiles } from '../transport/remote-files.js';
 import {
   baseNameOf,
   joinPath,
@@ -53,7 +52,7 @@ export async function getFromHost(
   localDir: string,
   options: GetHostOptions,
 ): Promise<void> {
-  const session = await host.sftp();
+  const session = await host.files();
   const path = await resolveRemotePath(session, host.target.home, remote);
   const top = await session.stat(path);
   if (!top) throw new TransferError(path, 'no such file or directory');
@@ -142,7 +141,7 @@ async function sameContent(
 }
 
 async function walkRemote(
-  session: SftpSession,
+  session: RemoteFiles,
   path: string,
   rel: string,
   into: TreeEntry[],
@@ -191,17 +190,13 @@ function remoteFile(
   };
 }
 
-async function makeLocalDir(path: string, mode: number): Promise<void> {
-  try {
-    await mkdir(path, { recursive: true, mode: mode | 0o700 });
-  } catch (error) {
-    throw new TransferError(path, localReason(error));
-  }
+function makeLocalDir(path: string, mode: number): Promise<void> {
+  return makeLocalDirs(path, mode | 0o700);
 }
 
 /** Reads the remote file with reads in flight into a temporary local file, then renames it. */
 async function fetchFile(
-  session: SftpSession,
+  session: RemoteFiles,
   entry: Extract<TreeEntry, { kind: 'file' }>,
   target: string,
   temp: string,

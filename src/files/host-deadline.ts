@@ -1,21 +1,38 @@
-import type { Client } from 'ssh2';
 import type { Outcome } from '../outcome/outcome.js';
-import type { Ssh2Transport } from '../transport/ssh2/ssh2-transport.js';
-import type { RemoteTarget } from '../transport/transport.js';
-import { SftpSession } from './sftp-session.js';
-import { TransferAborted } from './transfer-error.js';
+import { TransferAborted } from '../transport/file-errors.js';
+import type { RemoteFiles } from '../transport/remote-files.js';
+import type {
+  HostConnection,
+  RemoteRunRequest,
+  RemoteRunResult,
+  RemoteTarget,
+  Transport,
+} from '../transport/transport.js';
+import type { TransferTally } from './tree-entry.js';
 
-/** What one host's transfer works with: its connection, SFTP, and the abort that bounds both. */
+/** What one host's transfer works with: its files, its commands, and the abort that bounds both. */
 export interface HostSession {
   readonly target: RemoteTarget;
-  readonly client: Client;
-  readonly transport: Ssh2Transport;
   /** Aborted at the deadline, on a stop, or when the connection closes. */
   readonly signal: AbortSignal;
-  /** The SFTP session, opened on first use. */
-  sftp(): Promise<SftpSession>;
-  /** Milliseconds left before the deadline; 0 when there is none. */
-  remainingMs(): number;
+  /** The file session, opened on first use. */
+  files(): Promise<RemoteFiles>;
+  /**
+   * One of lwt's own commands, outside the host's home (they use absolute paths: the home may
+   * not exist yet), within what is left of the deadline and stopped by the same abort.
+   */
+  run(
+    request: Pick<RemoteRunRequest, 'command' | 'stdin' | 'maxOutputBytes'>,
+  ): Promise<RemoteRunResult>;
+}
+
+/** What a host's transfer gets besides its session. */
+export interface HostRun {
+  /** Names this run's temporary files and staging folders on the host. */
+  readonly runId: string;
+  readonly onBytes: (n: number) => void;
+  /** What the job moved and skipped so far; read also when the job fails. */
+  readonly tally: TransferTally;
 }
 
 export interface HostDeadlineOptions {
@@ -26,21 +43,21 @@ export interface HostDeadlineOptions {
 
 /**
  * Runs one host's transfer within its deadline and always settles with one outcome. The
- * deadline, a stop, or a closed connection abort every pending operation and destroy the
- * connection: ssh2 may lose SFTP callbacks on a dead connection, and a remote tar stops when
+ * deadline, a stop, or a closed connection abort every pending operation and drop the
+ * connection: a dead connection may never answer a file request, and a remote tar stops when
  * its channel goes (the remote wrapper's watchdog). A TransferError is the host's `error`
  * outcome, its message naming the path and the reason.
  */
 export async function runWithinDeadline(
-  transport: Ssh2Transport,
+  transport: Transport,
   target: RemoteTarget,
   options: HostDeadlineOptions,
   work: (session: HostSession) => Promise<void>,
 ): Promise<Outcome> {
   if (options.signal?.aborted) return { kind: 'canceled' };
-  const connection = await transport.connection(target);
+  const connection = await transport.connect(target);
   if (!connection.ok) return connection.outcome;
-  const client = connection.client;
+  const host: HostConnection = connection.host;
   const controller = new AbortController();
   const started = performance.now();
   let reason: Outcome | undefined;
@@ -48,15 +65,15 @@ export async function runWithinDeadline(
     if (controller.signal.aborted) return;
     reason = why;
     controller.abort(new TransferAborted(message));
-    transport.discard(target, client);
+    host.discard();
   };
-  const onClose = () =>
+  const stopListening = host.onLost(() =>
     abort(
       { kind: 'unreachable', stage: 'reset', message: 'connection lost during the transfer' },
       'connection lost',
-    );
+    ),
+  );
   const onStop = () => abort({ kind: 'canceled' }, 'canceled');
-  client.once('close', onClose);
   options.signal?.addEventListener('abort', onStop, { once: true });
   const timer =
     options.timeoutMs > 0
@@ -65,15 +82,24 @@ export async function runWithinDeadline(
           options.timeoutMs,
         )
       : undefined;
-  let sftp: Promise<SftpSession> | undefined;
+  const remainingMs = () =>
+    options.timeoutMs > 0 ? Math.max(1, options.timeoutMs - (performance.now() - started)) : 0;
+  let files: Promise<RemoteFiles> | undefined;
   const session: HostSession = {
     target,
-    client,
-    transport,
     signal: controller.signal,
-    sftp: () => (sftp ??= SftpSession.open(client, controller.signal)),
-    remainingMs: () =>
-      options.timeoutMs > 0 ? Math.max(1, options.timeoutMs - (performance.now() - started)) : 0,
+    files: () => (files ??= host.openFiles(controller.signal)),
+    run: async (request) => {
+      const result = await host.run({
+        ...request,
+        inHome: false,
+        timeoutMs: remainingMs(),
+        killAfterMs: 1_000,
+        signal: controller.signal,
+      });
+      if (controller.signal.aborted) throw controller.signal.reason;
+      return result;
+    },
   };
   try {
     await work(session);
@@ -86,12 +112,12 @@ export async function runWithinDeadline(
     return { kind: 'error', message };
   } finally {
     clearTimeout(timer);
-    client.removeListener('close', onClose);
+    stopListening();
     options.signal?.removeEventListener('abort', onStop);
-    // The SFTP channel is this transfer's own; the connection stays for others.
+    // The file session is this transfer's own; the connection stays for others.
     if (!controller.signal.aborted)
-      void sftp?.then(
-        (s) => s.end(),
+      void files?.then(
+        (f) => f.end(),
         () => undefined,
       );
   }

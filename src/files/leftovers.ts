@@ -3,7 +3,6 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { quoteShellWord } from '../transport/shell-quote.js';
 import type { HostSession } from './host-deadline.js';
-import { TransferAborted } from './transfer-error.js';
 import { baseNameOf } from './tree-entry.js';
 
 /**
@@ -79,17 +78,10 @@ export async function removeRemoteLeftovers(
     `*) [ -n "$ok" ] && out=$(find "$p" -cmin -${LEFTOVER_IDLE_MINUTES} -print -quit 2>/dev/null) && ` +
     `[ -z "$out" ] && rm -rf -- "$p" ;; ` +
     `esac; done; exit 0`;
-  await host.transport.run(
-    { ...host.target, home: undefined },
-    {
-      command: `cd ${quoteShellWord(base)} || exit 0; xargs -0 sh -c ${quoteShellWord(script)} lwt`,
-      stdin: Buffer.from(records.join('')),
-      timeoutMs: host.remainingMs(),
-      killAfterMs: 1_000,
-      signal: host.signal,
-    },
-  );
-  if (host.signal.aborted) throw new TransferAborted('aborted');
+  await host.run({
+    command: `cd ${quoteShellWord(base)} || exit 0; xargs -0 sh -c ${quoteShellWord(script)} lwt`,
+    stdin: Buffer.from(records.join('')),
+  });
   return records.length;
 }
 

@@ -1,7 +1,5 @@
-import type { Stats } from 'ssh2';
 import { localSha256, remoteSha256 } from './checksums.js';
-import type { HostSession } from './host-deadline.js';
-import type { HostRun } from './run-transfer.js';
+import type { HostRun, HostSession } from './host-deadline.js';
 import { planPut } from './put-plan.js';
 import { leftoverRunId, removeRemoteLeftovers } from './leftovers.js';
 import { listRemoteTree } from './remote-tree.js';
@@ -9,7 +7,8 @@ import { makeRemoteDir, makeRemoteDirs, resolveRemotePath } from './remote-paths
 import { sendFileViaSftp, sendLinkViaSftp } from './sftp-send.js';
 import type { SharedPayload } from './shared-payload.js';
 import { sendBatchViaTar } from './tar-send.js';
-import { TransferError } from './transfer-error.js';
+import { TransferError } from '../transport/file-errors.js';
+import type { RemoteStats } from '../transport/remote-files.js';
 import {
   baseNameOf,
   joinPath,
@@ -54,11 +53,11 @@ export async function putToHost(
   spec: PutSpec,
   options: PutHostOptions,
 ): Promise<void> {
-  const session = await host.sftp();
+  const session = await host.files();
   let base = await resolveRemotePath(session, host.target.home, spec.remote);
   let entries = spec.entries;
   const single = spec.singleFile ? entries[0] : undefined;
-  let baseStat: Promise<Stats | undefined> | undefined;
+  let baseStat: Promise<RemoteStats | undefined> | undefined;
   if (single) {
     // The parent's stat goes out with REMOTE's, a round trip less: it is the folder the file
     // goes into unless REMOTE is one. Unused, its failure is nobody's.

@@ -1,6 +1,5 @@
-import type { Stats } from 'ssh2';
-import type { SftpSession } from './sftp-session.js';
-import { TransferError } from './transfer-error.js';
+import { TransferError } from '../transport/file-errors.js';
+import type { RemoteFiles, RemoteStats } from '../transport/remote-files.js';
 import { joinPath, parentOf } from './tree-entry.js';
 
 /**
@@ -8,7 +7,7 @@ import { joinPath, parentOf } from './tree-entry.js';
  * file's `home=` when it has one, else the login's home folder.
  */
 export async function resolveRemotePath(
-  session: SftpSession,
+  session: RemoteFiles,
   home: string | undefined,
   remote: string,
 ): Promise<string> {
@@ -30,9 +29,9 @@ function normalize(path: string): string {
  * what is at `path`, when the caller asked already.
  */
 export async function makeRemoteDirs(
-  session: SftpSession,
+  session: RemoteFiles,
   path: string,
-  stat: Promise<Stats | undefined> = session.stat(path),
+  stat: Promise<RemoteStats | undefined> = session.stat(path),
 ): Promise<void> {
   const there = await stat;
   if (there?.isDirectory()) return;
@@ -44,7 +43,7 @@ export async function makeRemoteDirs(
 
 /** mkdir that accepts a folder someone else made meanwhile (hosts sharing a file system). */
 export async function makeRemoteDir(
-  session: SftpSession,
+  session: RemoteFiles,
   path: string,
   mode: number,
 ): Promise<void> {

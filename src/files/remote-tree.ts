@@ -1,5 +1,5 @@
 import { kindOfMode, type ExistingItem } from './put-plan.js';
-import type { SftpSession } from './sftp-session.js';
+import type { RemoteFiles } from '../transport/remote-files.js';
 import { joinPath, type TreeEntry } from './tree-entry.js';
 
 /**
@@ -8,7 +8,7 @@ import { joinPath, type TreeEntry } from './tree-entry.js';
  * that exist there. Links of `entries` that are links there too get their target read.
  */
 export async function listRemoteTree(
-  session: SftpSession,
+  session: RemoteFiles,
   base: string,
   entries: readonly TreeEntry[],
 ): Promise<Map<string, ExistingItem>> {

@@ -1,9 +1,8 @@
 import { open as openLocal, type FileHandle } from 'node:fs/promises';
-import type { InputAttributes } from 'ssh2';
-import type { SftpSession } from './sftp-session.js';
+import { TransferAborted, TransferError } from '../transport/file-errors.js';
+import type { RemoteAttributes, RemoteFiles } from '../transport/remote-files.js';
 import { localReason } from './local-error.js';
 import type { SharedPayload } from './shared-payload.js';
-import { TransferAborted, TransferError } from './transfer-error.js';
 import { joinPath, tempNameFor, type TreeEntry } from './tree-entry.js';
 
 /**
@@ -26,7 +25,7 @@ const CHUNKS_IN_FLIGHT = 2;
  * it. A failed write removes the temporary file when the connection still allows it.
  */
 export async function sendFileViaSftp(
-  session: SftpSession,
+  session: RemoteFiles,
   base: string,
   entry: Extract<TreeEntry, { kind: 'file' }>,
   runId: string,
@@ -57,7 +56,7 @@ export async function sendFileViaSftp(
  * name; the file is removed when the connection still allows it.
  */
 export async function sendBufferViaSftp(
-  session: SftpSession,
+  session: RemoteFiles,
   base: string,
   path: string,
   data: Buffer,
@@ -82,14 +81,14 @@ export async function sendBufferViaSftp(
  * server becomes "no space left on device" when that is why.
  */
 async function writeWhole(
-  session: SftpSession,
+  session: RemoteFiles,
   base: string,
   path: string,
   mode: number,
   size: number,
   source: ChunkSource,
   onBytes: (bytes: number) => void,
-  options: { attributes?: InputAttributes; reportAs: string },
+  options: { attributes?: RemoteAttributes; reportAs: string },
 ): Promise<void> {
   let handle: Buffer | undefined;
   try {
@@ -169,7 +168,7 @@ async function openSource(
 
 /** A link at `base/rel`, made under a temporary name and renamed over whatever is there. */
 export async function sendLinkViaSftp(
-  session: SftpSession,
+  session: RemoteFiles,
   base: string,
   entry: Extract<TreeEntry, { kind: 'symlink' }>,
   runId: string,
@@ -183,7 +182,7 @@ export async function sendLinkViaSftp(
  * OpenSSH's sftp-server reports ENOSPC, EDQUOT and EROFS alike as "failure"; statvfs tells a
  * full disk apart, which is the common case.
  */
-async function explainFailure(session: SftpSession, base: string): Promise<string> {
+async function explainFailure(session: RemoteFiles, base: string): Promise<string> {
   const free = await session.freeBytes(base);
   return free !== undefined && free < CHUNK_BYTES
     ? 'no space left on device'

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { localReason } from './local-error.js';
 import { packTar, type TarMember } from './tar-pack.js';
-import { TransferError } from './transfer-error.js';
+import { TransferError } from '../transport/file-errors.js';
 import type { TreeEntry } from './tree-entry.js';
 
 type FileEntry = Extract<TreeEntry, { kind: 'file' }>;

@@ -2,13 +2,18 @@ import { quoteShellWord } from '../transport/shell-quote.js';
 import type { HostSession } from './host-deadline.js';
 import type { SharedPayload } from './shared-payload.js';
 import { sendBufferViaSftp } from './sftp-send.js';
-import { TransferAborted, TransferError } from './transfer-error.js';
+import { TransferError } from '../transport/file-errors.js';
 import { baseNameOf, joinPath, parentOf, type TreeEntry } from './tree-entry.js';
 
 type Sendable = Extract<TreeEntry, { kind: 'file' | 'symlink' }>;
 
-/** The remote has no tar (exit 127 is taken by the shell for other things). */
+/**
+ * The host cannot unpack: our script found no tar (97), or the shell could not run a tool at
+ * all (127: a host without the usual tools, such as lwt/testing's fake, whose commands are
+ * scripted). Either way the batch goes over the file session instead, which every host has.
+ */
 const NO_TAR_STATUS = 97;
+const NO_TOOLS_STATUS: readonly number[] = [NO_TAR_STATUS, 127];
 /** Printed by the script when tar failed with less than 256 KiB free where it unpacked. */
 const NO_SPACE_MARK = 'lwt: no space left';
 
@@ -34,24 +39,11 @@ export async function sendBatchViaTar(
   const tar = await payload.tarBatch(batch);
   const stage = joinPath(base, stageName);
   const archive = joinPath(base, archiveName);
-  await sendBufferViaSftp(await host.sftp(), base, archive, tar);
-  const result = await host.transport.run(
-    // Absolute paths throughout: the command need not start in the host's home (which may not exist yet).
-    { ...host.target, home: undefined },
-    {
-      command: unpackScript(base, stage, archive, batch),
-      timeoutMs: host.remainingMs(),
-      killAfterMs: 1_000,
-      signal: host.signal,
-    },
-  );
-  if (host.signal.aborted)
-    throw host.signal.reason instanceof TransferAborted
-      ? host.signal.reason
-      : new TransferAborted('aborted');
+  await sendBufferViaSftp(await host.files(), base, archive, tar);
+  const result = await host.run({ command: unpackScript(base, stage, archive, batch) });
   const outcome = result.outcome;
   if (outcome.kind === 'ok') return true;
-  if (outcome.kind === 'exit' && outcome.code === NO_TAR_STATUS) return false;
+  if (outcome.kind === 'exit' && NO_TOOLS_STATUS.includes(outcome.code)) return false;
   const failure =
     describeShellFailure(result.stderr, stage, base) ??
     new TransferError(base, `unpacking failed (${outcome.kind})`);

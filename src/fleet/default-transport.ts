@@ -1,6 +1,7 @@
 import type { Stopper } from '../pool/stop.js';
 import type { HostKeyPolicy } from '../transport/ssh2/host-key.js';
 import { Ssh2Transport } from '../transport/ssh2/ssh2-transport.js';
+import type { Transport } from '../transport/transport.js';
 import type { FleetReporter } from './events.js';
 
 /** Connection settings every fleet command shares. */
@@ -16,8 +17,11 @@ export interface ConnectionOptions {
   readonly reporters?: readonly FleetReporter[];
 }
 
-/** The ssh2 transport as every fleet command sets it up: keepalive on, the agent if any. */
-export function createSsh2Transport(options: ConnectionOptions): Ssh2Transport {
+/**
+ * The ssh2 transport as every fleet command sets it up: keepalive on, the agent if any. Pass
+ * one to several calls (exec, put, get) to share their connections; close it when done.
+ */
+export function createSsh2Transport(options: ConnectionOptions): Transport {
   return new Ssh2Transport({
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     hostKeyPolicy: options.hostKeyPolicy,

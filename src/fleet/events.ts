@@ -1,4 +1,5 @@
 import type { Outcome } from '../outcome/outcome.js';
+import type { CapturedOutput } from '../transport/output-capture.js';
 
 /** Which host an event is about, as users and the --json format name it. */
 export interface HostRef {
@@ -7,11 +8,12 @@ export interface HostRef {
   readonly port: number;
 }
 
-/** How one host's command ended, with everything it printed. */
-export interface HostResult extends HostRef {
+/**
+ * How one host's command ended, with the start of what it printed (up to `maxOutputBytes` a
+ * stream) and how much it printed in all.
+ */
+export interface HostResult extends HostRef, CapturedOutput {
   readonly outcome: Outcome;
-  readonly stdout: string;
-  readonly stderr: string;
   readonly startedAt: Date;
   readonly durationMs: number;
 }
@@ -28,11 +30,22 @@ export interface FleetResult {
 
 export type OutputStream = 'stdout' | 'stderr';
 
-/** Hooks a reporter may implement over a fleet run; every one is optional. */
+/**
+ * Hooks a reporter may implement over a fleet run; every one is optional. Reporters render:
+ * one that throws in a host's hook makes that host's outcome an `error` naming what failed
+ * (its own outcome is kept in the message), and one that throws at the end of the run is
+ * told to the others as a note. No host's result is ever lost to a reporter.
+ */
 export interface FleetReporter {
   onHostStart?(host: HostRef): void;
-  /** One whole line (without its newline) as it arrives. */
-  onOutput?(host: HostRef, stream: OutputStream, line: string): void;
+  /** Output bytes as they arrive, cut anywhere (for writing them on unchanged). */
+  onData?(host: HostRef, stream: OutputStream, chunk: Buffer): void;
+  /**
+   * Whole lines as they arrive, one or more in `lines`, each ending with a newline. A line
+   * longer than MAX_LINE_BYTES comes in pieces of that size, each ended by a newline; so does
+   * a last line that had none.
+   */
+  onLines?(host: HostRef, stream: OutputStream, lines: Buffer): void;
   onHostEnd?(result: HostResult): void;
   onRunEnd?(result: FleetResult): void;
   /** A note for the user that is not output of any host (a remembered host key, say). */

@@ -1,9 +1,9 @@
 import type { HostEntry } from '../hosts/index.js';
 import type { Transport } from '../transport/transport.js';
-import type { FleetResult } from './events.js';
+import type { FleetResult, OutputStream } from './events.js';
 import { createSsh2Transport, type ConnectionOptions } from './default-transport.js';
 import { LineSplitter } from './line-splitter.js';
-import { runOnHosts } from './run-on-hosts.js';
+import { runOnHosts, type HostEvents } from './run-on-hosts.js';
 import { resolveHostTargets, type SshOptions } from './targets.js';
 
 export interface ExecOptions extends SshOptions, ConnectionOptions {
@@ -15,13 +15,21 @@ export interface ExecOptions extends SshOptions, ConnectionOptions {
   readonly killAfterMs?: number;
   /** Sent to every host's command as its standard input (pssh -I). */
   readonly stdin?: Buffer;
-  /** Another way to reach hosts (a fake in tests); the caller closes it. Default: ssh2. */
+  /**
+   * How many bytes of each stream every host's result keeps (the first ones; the result says
+   * how many there were in all). Default DEFAULT_MAX_OUTPUT_BYTES (2 MiB); 0 keeps none, for
+   * callers that take the output from the reporters as it arrives.
+   */
+  readonly maxOutputBytes?: number;
+  /** Another way to reach hosts (the fake of lwt/testing); the caller closes it. Default: ssh2. */
   readonly transport?: Transport;
 }
 
 /**
- * Runs `command` on every host: the library behind `lwt exec`. Resolves with every host's
- * result (never rejects for what a host did); throws only on bad arguments.
+ * Runs `command` on every host: the library behind `lwt exec`. Output reaches the reporters as
+ * it arrives (onData, onLines); each result keeps at most `maxOutputBytes` of it, so memory
+ * stays bounded whatever the hosts print. Resolves with every host's result (never rejects for
+ * what a host did); throws only on bad arguments.
  */
 export async function exec(
   hosts: readonly HostEntry[],
@@ -32,6 +40,9 @@ export async function exec(
   if (!Number.isInteger(parallel) || parallel < 1)
     throw new RangeError(`parallel must be >= 1, got ${parallel}`);
   if (command.trim() === '') throw new RangeError('the command is empty');
+  const maxOutputBytes = options.maxOutputBytes;
+  if (maxOutputBytes !== undefined && !(maxOutputBytes >= 0))
+    throw new RangeError(`maxOutputBytes must be >= 0, got ${maxOutputBytes}`);
   const reporters = options.reporters ?? [];
   const targets = await resolveHostTargets(hosts, options);
   const transport = options.transport ?? createSsh2Transport(options);
@@ -39,31 +50,46 @@ export async function exec(
     return await runOnHosts(
       targets,
       { parallel, stopper: options.stopper, reporters },
-      (target, host) => {
-        const out = new LineSplitter((line) =>
-          reporters.forEach((r) => r.onOutput?.(host, 'stdout', line)),
-        );
-        const err = new LineSplitter((line) =>
-          reporters.forEach((r) => r.onOutput?.(host, 'stderr', line)),
-        );
-        return transport
-          .run(target, {
+      async (target, events) => {
+        const out = outputTo(events, 'stdout');
+        const err = outputTo(events, 'stderr');
+        try {
+          return await transport.run(target, {
             command,
             stdin: options.stdin,
             timeoutMs: options.timeoutMs ?? 0,
             killAfterMs: options.killAfterMs ?? 2_000,
             signal: options.stopper?.signal,
             forceSignal: options.stopper?.forceSignal,
-            onStdout: (chunk) => out.push(chunk),
-            onStderr: (chunk) => err.push(chunk),
-          })
-          .finally(() => {
-            out.flush();
-            err.flush();
+            maxOutputBytes,
+            onStdout: out.push,
+            onStderr: err.push,
           });
+        } finally {
+          out.flush();
+          err.flush();
+        }
       },
     );
   } finally {
     if (!options.transport) await transport.close();
   }
+}
+
+/** Where one stream's chunks go: on as they are, and as lines, to whichever reporters want them. */
+function outputTo(
+  events: HostEvents,
+  stream: OutputStream,
+): { push: (chunk: Buffer) => void; flush: () => void } {
+  const data = events.wants('onData');
+  const lines = events.wants('onLines')
+    ? new LineSplitter((bytes) => events.output('onLines', stream, bytes))
+    : undefined;
+  return {
+    push: (chunk) => {
+      if (data) events.output('onData', stream, chunk);
+      lines?.push(chunk);
+    },
+    flush: () => lines?.flush(),
+  };
 }

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostEntry } from '../hosts/index.js';
 import { getFromHost } from '../files/get-host.js';
-import type { TransferResult } from '../files/transfer-events.js';
+import type { TransferResult } from './transfer-events.js';
 import { UsageError } from '../usage-error.js';
 import { transfer, type TransferOptions } from './put.js';
 

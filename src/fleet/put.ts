@@ -1,17 +1,16 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { HostEntry } from '../hosts/index.js';
-import type { HostJob } from '../files/run-transfer.js';
-import { runTransfer } from '../files/run-transfer.js';
 import { putToHost, type PutSpec } from '../files/put-host.js';
 import { scanLocal } from '../files/scan-local.js';
 import { SharedPayload } from '../files/shared-payload.js';
-import type { TransferReporter, TransferResult } from '../files/transfer-events.js';
 import type { CompareMode, TreeEntry } from '../files/tree-entry.js';
-import type { Ssh2Transport } from '../transport/ssh2/ssh2-transport.js';
+import type { Transport } from '../transport/transport.js';
 import { UsageError } from '../usage-error.js';
 import { createSsh2Transport, type ConnectionOptions } from './default-transport.js';
+import { runTransfer, type HostJob } from './run-transfer.js';
 import { resolveHostTargets, type SshOptions } from './targets.js';
+import type { TransferReporter, TransferResult } from './transfer-events.js';
 
 export interface TransferOptions extends SshOptions, Omit<ConnectionOptions, 'reporters'> {
   /** Hosts at once; default 64. */
@@ -21,8 +20,8 @@ export interface TransferOptions extends SshOptions, Omit<ConnectionOptions, 're
   /** quick (size and mtime, the default), checksum (content), or force (send everything). */
   readonly compare?: CompareMode;
   readonly reporters?: readonly TransferReporter[];
-  /** Another ssh2 transport (shared connections); the caller closes it. */
-  readonly transport?: Ssh2Transport;
+  /** Another way to reach hosts (shared connections, the fake of lwt/testing); the caller closes it. */
+  readonly transport?: Transport;
 }
 
 /**

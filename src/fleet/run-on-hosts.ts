@@ -1,19 +1,32 @@
-import { isSuccess, type Outcome } from '../outcome/outcome.js';
+import { describeOutcome, isSuccess, type Outcome } from '../outcome/outcome.js';
 import { runLimited } from '../pool/limit.js';
 import type { Stopper } from '../pool/stop.js';
+import { NO_OUTPUT, type CapturedOutput } from '../transport/output-capture.js';
 import type { RemoteTarget } from '../transport/transport.js';
-import type { FleetReporter, FleetResult, HostRef, HostResult } from './events.js';
+import type { FleetReporter, FleetResult, HostRef, HostResult, OutputStream } from './events.js';
+import { ReporterCalls } from './reporter-calls.js';
 
-export interface HostWork {
+/** What one host's work ends with. */
+export interface HostWork extends CapturedOutput {
   readonly outcome: Outcome;
-  readonly stdout: string;
-  readonly stderr: string;
+}
+
+/** Output events of one host, passed to the reporters by the fan-out. */
+export interface HostEvents {
+  readonly host: HostRef;
+  /** Whether a reporter listens to `hook` (so that the work to feed it can be skipped). */
+  wants(hook: 'onData' | 'onLines'): boolean;
+  output(hook: 'onData' | 'onLines', stream: OutputStream, bytes: Buffer): void;
+  /** A reporter failed on this host's behalf (the first failure is the one kept). */
+  fail(message: string): void;
 }
 
 /**
  * The fan-out every fleet command shares: `work` on each target, at most `parallel` at once,
- * reporters told as hosts start and end. Every target gets exactly one result, in the order
- * given; one never started because of a stop is `canceled`.
+ * reporters told as hosts start, print and end. Every target gets exactly one result, in the
+ * order given; one never started because of a stop is `canceled`. A reporter that fails on a
+ * host's event makes that host's outcome an `error` that names the failure and keeps the
+ * host's own outcome in its message; the other hosts and reporters go on.
  */
 export async function runOnHosts(
   targets: readonly RemoteTarget[],
@@ -22,34 +35,35 @@ export async function runOnHosts(
     readonly stopper?: Stopper;
     readonly reporters: readonly FleetReporter[];
   },
-  work: (target: RemoteTarget, host: HostRef) => Promise<HostWork>,
+  work: (target: RemoteTarget, events: HostEvents) => Promise<HostWork>,
 ): Promise<FleetResult> {
   const started = performance.now();
   const results: Array<HostResult | undefined> = new Array(targets.length);
-  const notify = <K extends keyof FleetReporter>(
-    hook: K,
-    ...args: Parameters<NonNullable<FleetReporter[K]>>
-  ) => {
-    for (const r of options.reporters)
-      (r[hook] as ((...a: typeof args) => void) | undefined)?.(...args);
-  };
+  const reporters = new ReporterCalls(options.reporters);
   await runLimited(
     targets.map((target, index) => ({ target, index })),
     options.parallel,
     async ({ target, index }) => {
       const host = refOf(target);
-      notify('onHostStart', host);
+      let failure = reporters.call('onHostStart', host);
+      const events: HostEvents = {
+        host,
+        wants: (hook) => reporters.has(hook),
+        output: (hook, stream, bytes) => {
+          failure ??= reporters.call(hook, host, stream, bytes);
+        },
+        fail: (message) => {
+          failure ??= message;
+        },
+      };
       const startedAt = new Date();
       const t0 = performance.now();
-      const done = await work(target, host);
-      const result: HostResult = {
-        ...host,
-        ...done,
-        startedAt,
-        durationMs: performance.now() - t0,
-      };
+      const done = await work(target, events);
+      const ended: HostResult = { ...host, ...done, startedAt, durationMs: performance.now() - t0 };
+      let result = failure === undefined ? ended : withFailure(ended, failure);
+      const atEnd = reporters.call('onHostEnd', result);
+      if (failure === undefined && atEnd !== undefined) result = withFailure(ended, atEnd);
       results[index] = result;
-      notify('onHostEnd', result);
     },
     options.stopper?.signal,
   );
@@ -59,8 +73,7 @@ export async function runOnHosts(
       results[index] ?? {
         ...refOf(target),
         outcome: { kind: 'canceled' as const },
-        stdout: '',
-        stderr: '',
+        ...NO_OUTPUT,
         startedAt: now,
         durationMs: 0,
       },
@@ -72,8 +85,14 @@ export async function runOnHosts(
     durationMs: performance.now() - started,
     interrupted: options.stopper?.stopped ?? false,
   };
-  notify('onRunEnd', fleet);
+  reporters.callForRun('onRunEnd', fleet);
   return fleet;
+}
+
+/** The host's result as an `error` for what a reporter could not do, its own outcome kept. */
+function withFailure(result: HostResult, failure: string): HostResult {
+  const message = `${failure} (on the host: ${describeOutcome(result.outcome)})`;
+  return { ...result, outcome: { kind: 'error', message } };
 }
 
 function refOf(target: RemoteTarget): HostRef {

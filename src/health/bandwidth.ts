@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile, rm, mkdtemp } from 'node:fs/promises';
-import { devNull, tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client, SFTPWrapper } from 'ssh2';
+import { sendBufferViaSftp } from '../files/sftp-send.js';
+import type { RemoteFiles } from '../transport/remote-files.js';
 
 /** The local file every host's put test sends; one per check run, removed by `remove()`. */
 export interface TestFile {
@@ -23,31 +24,33 @@ export type BandwidthResult =
   | { readonly ok: true; readonly putBytesPerSecond: number; readonly getBytesPerSecond: number }
   | { readonly ok: false; readonly message: string };
 
+/** Reads of this size, this many in flight: as lwt get reads (files/get-host.ts). */
+const READ_BYTES = 255 * 1024;
+const READS_IN_FLIGHT = 8;
+
 /**
- * Puts the test file to `remoteDir` over SFTP on the open connection, gets it back, and
- * removes it; each rate is bytes over the wall time of its transfer. The get goes to
- * /dev/null: the local disk is not what is measured. Never rejects; the caller bounds it (a
- * transfer on a connection that died may never call back) and then drops the connection.
+ * Puts the test file to `remoteDir` over the file session, gets it back, and removes it; each
+ * rate is bytes over the wall time of its transfer. What is read back is only counted: the
+ * local disk is not what is measured. Never rejects; the caller bounds it by aborting the
+ * session's signal, which settles every request, and then drops the connection.
  */
 export async function measureBandwidth(
-  client: Client,
+  files: RemoteFiles,
   file: TestFile,
   remoteDir: string,
 ): Promise<BandwidthResult> {
-  const remote = `${remoteDir.replace(/\/+$/, '') || '.'}/.lwt-bandwidth-${process.pid}-${randomBytes(4).toString('hex')}`;
-  let sftp: SFTPWrapper | undefined;
+  const base = remoteDir.replace(/\/+$/, '') || '.';
+  const remote = `${base}/.lwt-bandwidth-${process.pid}-${randomBytes(4).toString('hex')}`;
   let placed = false;
   try {
-    sftp = await openSftp(client);
-    const putMs = await timed(() => call((cb) => sftp!.fastPut(file.path, remote, cb)));
+    const data = await readFile(file.path);
+    const putMs = await timed(() => sendBufferViaSftp(files, base, remote, data));
     placed = true;
-    const size = await call<number>((cb) =>
-      sftp!.stat(remote, (error, stats) => cb(error, stats?.size ?? -1)),
-    );
+    const size = (await files.stat(remote))?.size ?? -1;
     if (size !== file.size) {
       return { ok: false, message: `put ${file.size} bytes but the host has ${size}` };
     }
-    const getMs = await timed(() => call((cb) => sftp!.fastGet(remote, devNull, cb)));
+    const getMs = await timed(() => readWhole(files, remote, size));
     return {
       ok: true,
       putBytesPerSecond: rate(file.size, putMs),
@@ -56,25 +59,33 @@ export async function measureBandwidth(
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   } finally {
-    if (sftp) {
-      const open = sftp;
-      if (placed) await call((cb) => open.unlink(remote, cb)).catch(() => undefined);
-      open.end();
-    }
+    if (placed) await files.unlink(remote).catch(() => undefined);
+    files.end();
   }
 }
 
-function openSftp(client: Client): Promise<SFTPWrapper> {
-  return new Promise((resolve, reject) =>
-    client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))),
-  );
-}
-
-/** An ssh2 callback API as a promise. */
-function call<T = void>(start: (cb: (error: Error | null | undefined, value?: T) => void) => void) {
-  return new Promise<T>((resolve, reject) =>
-    start((error, value) => (error ? reject(error) : resolve(value as T))),
-  );
+/** Reads `size` bytes of `path`, READS_IN_FLIGHT at a time, and drops them. */
+async function readWhole(files: RemoteFiles, path: string, size: number): Promise<void> {
+  const handle = await files.openForRead(path);
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < size) {
+        const position = next;
+        next += READ_BYTES;
+        const data = await files.read(
+          path,
+          handle,
+          Math.min(READ_BYTES, size - position),
+          position,
+        );
+        if (data.length === 0) return;
+      }
+    };
+    await Promise.all(Array.from({ length: READS_IN_FLIGHT }, worker));
+  } finally {
+    await files.close(path, handle).catch(() => undefined);
+  }
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {

@@ -1,17 +1,9 @@
-import type { Client } from 'ssh2';
 import { describeOutcome, type Outcome } from '../outcome/outcome.js';
-import type { ConnectResult } from '../transport/ssh2/connect.js';
-import type { RemoteTarget, Transport } from '../transport/transport.js';
+import type { HostConnection, RemoteTarget, Transport } from '../transport/transport.js';
 import { measureBandwidth, type BandwidthResult, type TestFile } from './bandwidth.js';
 import type { CheckRecord, CheckStage, HostFigures } from './check-record.js';
 import { buildProbeCommand, parseProbeOutput } from './probe-script.js';
 import { evaluateThresholds, type Thresholds } from './thresholds.js';
-
-/** What a check needs of a transport: the pooled connection (for SFTP) besides commands. */
-export interface ProbeTransport extends Pick<Transport, 'run'> {
-  connection(target: RemoteTarget): Promise<ConnectResult>;
-  discard(target: RemoteTarget, client: Client): void;
-}
 
 export interface CheckHostOptions {
   readonly thresholds: Thresholds;
@@ -29,14 +21,14 @@ export interface CheckHostOptions {
  * keep, or undefined when the check was canceled before it learned anything.
  */
 export async function checkHost(
-  transport: ProbeTransport,
+  transport: Transport,
   target: RemoteTarget,
   options: CheckHostOptions,
 ): Promise<CheckRecord | undefined> {
   const at = new Date().toISOString();
   const t0 = performance.now();
   const elapsed = () => Math.round(performance.now() - t0);
-  const connection = await transport.connection(target);
+  const connection = await transport.connect(target);
   const connectMs = elapsed();
   if (!connection.ok) {
     if (connection.outcome.kind === 'canceled') return undefined;
@@ -44,16 +36,14 @@ export async function checkHost(
   }
   const deadline = performance.now() + options.timeoutMs;
   // The wrapper would cd to home first and fail when it is missing; the probe reports that.
-  const probe = await transport.run(
-    { ...target, home: undefined },
-    {
-      command: buildProbeCommand(target.home, options.thresholds.checks),
-      timeoutMs: options.timeoutMs,
-      killAfterMs: 1000,
-      signal: options.signal,
-      forceSignal: options.forceSignal,
-    },
-  );
+  const probe = await connection.host.run({
+    command: buildProbeCommand(target.home, options.thresholds.checks),
+    inHome: false,
+    timeoutMs: options.timeoutMs,
+    killAfterMs: 1000,
+    signal: options.signal,
+    forceSignal: options.forceSignal,
+  });
   if (probe.outcome.kind === 'canceled') return undefined;
   // A probe that started and then ran out of time met a host that answers but hangs on
   // something (a --check, df on a dead NFS mount): unhealthy, with what it said until then.
@@ -73,7 +63,7 @@ export async function checkHost(
   if (options.testFile && !hung && figures.homeExists && figures.home) {
     const remaining = Math.max(0, deadline - performance.now());
     const measured = await boundedBandwidth(
-      connection.client,
+      connection.host,
       options.testFile,
       figures.home,
       remaining,
@@ -85,7 +75,7 @@ export async function checkHost(
     } else {
       bandwidthError = measured.message;
       // The transfer may still hold channels on a wedged connection; never reuse it.
-      transport.discard(target, connection.client);
+      connection.host.discard();
     }
   }
   const failed = evaluateThresholds(figures, report.checks, options.thresholds, bandwidthError);
@@ -98,28 +88,28 @@ export async function checkHost(
 }
 
 /** The transfer test within what is left of the host's deadline, and stopped by a stop. */
-function boundedBandwidth(
-  client: Client,
+async function boundedBandwidth(
+  host: HostConnection,
   file: TestFile,
   home: string,
   remainingMs: number,
   signal: AbortSignal | undefined,
 ): Promise<BandwidthResult> {
-  if (remainingMs <= 0) return Promise.resolve({ ok: false, message: 'no time left' });
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const cut = new Promise<BandwidthResult>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ ok: false, message: `not done within ${(remainingMs / 1000).toFixed(1)}s` }),
-      remainingMs,
-    );
-    onAbort = () => resolve({ ok: false, message: 'canceled' });
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([measureBandwidth(client, file, home), cut]).finally(() => {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  });
+  if (remainingMs <= 0) return { ok: false, message: 'no time left' };
+  const seconds = (remainingMs / 1000).toFixed(1);
+  const bound = AbortSignal.any([
+    AbortSignal.timeout(Math.ceil(remainingMs)),
+    ...(signal ? [signal] : []),
+  ]);
+  try {
+    const measured = await measureBandwidth(await host.openFiles(bound), file, home);
+    if (!bound.aborted) return measured;
+  } catch (error) {
+    if (!bound.aborted) {
+      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  return { ok: false, message: signal?.aborted ? 'canceled' : `not done within ${seconds}s` };
 }
 
 function unreachable(

@@ -1,7 +1,7 @@
 import { runLimited } from '../pool/limit.js';
-import type { RemoteTarget } from '../transport/transport.js';
+import type { RemoteTarget, Transport } from '../transport/transport.js';
 import type { CheckRecord } from './check-record.js';
-import { checkHost, type CheckHostOptions, type ProbeTransport } from './check-host.js';
+import { checkHost, type CheckHostOptions } from './check-host.js';
 import type { HostsState } from './hosts-state.js';
 import { stateKeyOf } from './hosts-state.js';
 
@@ -29,7 +29,7 @@ export interface HostCheck {
  * hosts than lanes. Results are in the order given.
  */
 export async function checkHosts(
-  transport: ProbeTransport,
+  transport: Transport,
   targets: readonly RemoteTarget[],
   options: CheckHostsOptions,
 ): Promise<HostCheck[]> {

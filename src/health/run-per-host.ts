@@ -30,16 +30,14 @@ export async function runScriptPerHost(
       targets,
       { parallel: options.parallel, stopper: options.stopper, reporters: options.reporters ?? [] },
       (target) =>
-        transport.run(
-          { ...target, home: undefined },
-          {
-            command: commandFor(target),
-            timeoutMs: options.timeoutMs,
-            killAfterMs: 1000,
-            signal: options.stopper?.signal,
-            forceSignal: options.stopper?.forceSignal,
-          },
-        ),
+        transport.run(target, {
+          command: commandFor(target),
+          inHome: false,
+          timeoutMs: options.timeoutMs,
+          killAfterMs: 1000,
+          signal: options.stopper?.signal,
+          forceSignal: options.stopper?.forceSignal,
+        }),
     );
   } finally {
     if (!options.transport) await transport.close();

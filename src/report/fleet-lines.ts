@@ -1,17 +1,21 @@
-import type { FleetReporter } from '../fleet/events.js';
+import type { FleetReporter, HostRef } from '../fleet/events.js';
 import type { LiveLine } from './live-line.js';
 import type { OutputStreams } from './text.js';
 
 /**
  * The default output of `lwt exec`: each line as it arrives, prefixed with its host, stderr
- * lines on stderr (pssh -i / pdsh style). Lines come whole from the fleet layer, so two hosts
- * never share a line.
+ * lines on stderr (pssh -i / pdsh style). Lines come whole from the fleet layer (a line too
+ * long to hold comes in pieces, each prefixed), so two hosts never share a line; a run of
+ * lines that arrived together is written with one write, not one a line.
  */
 export function fleetLines(streams: OutputStreams, live?: LiveLine): FleetReporter {
+  const prefixes = new Map<string, string>();
   return {
-    onOutput(host, stream, line) {
+    onLines(host, stream, lines) {
+      let prefix = prefixes.get(host.name);
+      if (prefix === undefined) prefixes.set(host.name, (prefix = prefixOf(host)));
       live?.clear();
-      (stream === 'stdout' ? streams.stdout : streams.stderr).write(`${host.name}: ${line}\n`);
+      (stream === 'stdout' ? streams.stdout : streams.stderr).write(prefixEach(lines, prefix));
       live?.restore();
     },
     onNote(message) {
@@ -20,4 +24,19 @@ export function fleetLines(streams: OutputStreams, live?: LiveLine): FleetReport
       live?.restore();
     },
   };
+}
+
+/**
+ * "host: " as a latin1 string of its UTF-8 bytes: output is handled as latin1 so that every
+ * byte a host printed goes out as it came, whatever its encoding, with no decoding.
+ */
+function prefixOf(host: HostRef): string {
+  return Buffer.from(`${host.name}: `, 'utf8').toString('latin1');
+}
+
+/** `lines` (each ending with a newline) with `prefix` before each line. */
+export function prefixEach(lines: Buffer, prefix: string): Buffer {
+  const text = lines.toString('latin1');
+  const prefixed = prefix + text.slice(0, -1).replaceAll('\n', `\n${prefix}`) + '\n';
+  return Buffer.from(prefixed, 'latin1');
 }

@@ -1,7 +1,16 @@
 /**
- * lwt/testing: real OpenSSH fleets on loopback addresses for tests and benchmarks, plus hosts
- * that fail in the ways real ones do (refused, frozen, killed mid-command, changed host key).
+ * lwt/testing: a fake transport for tests without sshd (commands answered by a function,
+ * files in memory); real OpenSSH fleets on loopback addresses for tests and benchmarks, plus
+ * hosts that fail in the ways real ones do (refused, frozen, killed mid-command, changed host
+ * key).
  */
+export {
+  FakeTransport,
+  type FakeCall,
+  type FakeReply,
+  type FakeTransportOptions,
+} from './fake-transport.js';
+export { FakeFileSystem } from './fake-files.js';
 export type { KillConnectionsOptions, SshFleet, SshFleetOptions } from './fleet-types.js';
 export { startSshFleet } from './sshd-fleet.js';
 export { deadHostAddress, startFrozenHost, type FrozenHost } from './fault-hosts.js';

@@ -1,5 +1,7 @@
 import type { SshSettings } from '../hosts/index.js';
 import type { Outcome } from '../outcome/outcome.js';
+import type { CapturedOutput } from './output-capture.js';
+import type { RemoteFiles } from './remote-files.js';
 
 /** One host as the transport sees it: how to reach it and where its commands run. */
 export interface RemoteTarget {
@@ -12,6 +14,11 @@ export interface RemoteTarget {
 
 export interface RemoteRunRequest {
   readonly command: string;
+  /**
+   * false: the command starts where the login starts, not in the target's home (lwt's own
+   * scripts that use absolute paths, or find out whether the home exists). Default true.
+   */
+  readonly inHome?: boolean;
   /** Sent to the command's standard input; the remote stdin is empty without it. */
   readonly stdin?: Buffer;
   /** Deadline for the command once connected; 0 for none. */
@@ -22,22 +29,53 @@ export interface RemoteRunRequest {
   readonly signal?: AbortSignal;
   /** Immediate stop: KILL the remote tree and drop the connection. */
   readonly forceSignal?: AbortSignal;
+  /** Each chunk of standard output as it arrives (any size, cut anywhere). */
   readonly onStdout?: (chunk: Buffer) => void;
   readonly onStderr?: (chunk: Buffer) => void;
+  /**
+   * How many bytes of each stream the result keeps (the first ones); the rest is only counted.
+   * Default DEFAULT_MAX_OUTPUT_BYTES; 0 keeps none (output goes to the callbacks only).
+   */
+  readonly maxOutputBytes?: number;
 }
 
-export interface RemoteRunResult {
+/** How a command ended, with the start of what it printed and how much that was. */
+export interface RemoteRunResult extends CapturedOutput {
   readonly outcome: Outcome;
-  readonly stdout: string;
-  readonly stderr: string;
+}
+
+/** A host reached, or the outcome that says why it was not. */
+export type HostConnectResult =
+  | { readonly ok: true; readonly host: HostConnection }
+  | { readonly ok: false; readonly outcome: Outcome };
+
+/**
+ * One host's connection: commands and a file session over it. Shared by everything that works
+ * on the host in the same run; lwt's fleet, files and health code reach hosts only through it.
+ */
+export interface HostConnection {
+  readonly target: RemoteTarget;
+  /** Runs one command; always resolves with exactly one outcome. */
+  run(request: RemoteRunRequest): Promise<RemoteRunResult>;
+  /**
+   * Opens a file session. Aborting `signal` settles every request still waiting on it (the
+   * caller then drops the connection: see `discard`).
+   */
+  openFiles(signal: AbortSignal): Promise<RemoteFiles>;
+  /** Calls `listener` once when the connection is lost; returns what stops listening. */
+  onLost(listener: () => void): () => void;
+  /** Drops the connection (found dead, or wedged by an abort); the next `connect` opens anew. */
+  discard(): void;
 }
 
 /**
- * How commands reach hosts. The fleet layer drives a Transport and never knows whether it is
- * ssh2, a fake for tests, or something else.
+ * How lwt reaches hosts. The fleet layer drives a Transport and never knows whether it is
+ * ssh2, the fake of lwt/testing, or something else. One connection per host is opened on first
+ * use and kept until `close()`; a host that could not be reached is not tried again.
  */
 export interface Transport {
-  /** Runs one command on one host; always resolves with exactly one outcome. */
+  connect(target: RemoteTarget): Promise<HostConnectResult>;
+  /** `connect`, then one command: the outcome of either. */
   run(target: RemoteTarget, request: RemoteRunRequest): Promise<RemoteRunResult>;
   /** Closes every connection the transport holds. */
   close(): Promise<void>;

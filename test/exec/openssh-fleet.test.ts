@@ -135,7 +135,20 @@ describe.skipIf(!sshdAvailable())('lwt exec against a real sshd', () => {
       stderr: '',
     });
     expect(Object.keys(objects[0] ?? {}).sort()).toEqual(
-      ['durationMs', 'host', 'outcome', 'port', 'startedAt', 'stderr', 'stdout', 'user'].sort(),
+      [
+        'durationMs',
+        'host',
+        'outcome',
+        'port',
+        'startedAt',
+        'stderr',
+        'stderrBytes',
+        'stderrTruncated',
+        'stdout',
+        'stdoutBytes',
+        'stdoutTruncated',
+        'user',
+      ].sort(),
     );
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { selectAvailable, type Candidate } from '../../src/health/available-set.js';
 import type { CheckRecord } from '../../src/health/check-record.js';
-import { hostRecordToJson } from '../../src/health/host-json.js';
-import { renderHostsTable } from '../../src/health/host-table.js';
+import { hostRecordToJson } from '../../src/report/hosts-json.js';
+import { renderHostsTable } from '../../src/report/hosts-table.js';
 import {
   HISTORY_LENGTH,
   recordChecks,

@@ -8,8 +8,8 @@ import {
   fromExitCode,
   normalizeSignal,
   signalName,
-  type Outcome,
-} from '../../src/outcome/index.js';
+} from '../../src/outcome/decode.js';
+import type { Outcome } from '../../src/outcome/outcome.js';
 
 describe('signalName / normalizeSignal', () => {
   it.each([

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ExitCode, exitCodeFor, maxRemoteExitCode } from '../../src/outcome/exit-code.js';
 import {
-  ExitCode,
   OUTCOME_KINDS,
   describeOutcome,
-  exitCodeFor,
   isSuccess,
-  maxRemoteExitCode,
   type Outcome,
   type OutcomeKind,
-} from '../../src/outcome/index.js';
+} from '../../src/outcome/outcome.js';
 import { outcomeToJson } from '../../src/report/outcome-json.js';
 
 /** One outcome of every kind, so that a kind added later without a test fails here. */

@@ -1,16 +1,15 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetResult, HostResult } from '../../src/fleet/events.js';
 import type { Outcome } from '../../src/outcome/outcome.js';
-import {
-  fleetGather,
-  fleetJsonLines,
-  fleetLines,
-  fleetOutdir,
-  fleetSummary,
-} from '../../src/report/index.js';
+import { fleetGather } from '../../src/report/fleet-gather.js';
+import { fleetJsonLines } from '../../src/report/fleet-json.js';
+import { fleetLines } from '../../src/report/fleet-lines.js';
+import { fleetOutdir } from '../../src/report/fleet-outdir.js';
+import { fleetSummary } from '../../src/report/fleet-summary.js';
 import { captureStream } from './capture.js';
 
 function result(name: string, outcome: Outcome, stdout = '', stderr = ''): HostResult {
@@ -21,6 +20,10 @@ function result(name: string, outcome: Outcome, stdout = '', stderr = ''): HostR
     outcome,
     stdout,
     stderr,
+    stdoutBytes: Buffer.byteLength(stdout),
+    stderrBytes: Buffer.byteLength(stderr),
+    stdoutTruncated: false,
+    stderrTruncated: false,
     startedAt: new Date('2026-01-02T03:04:05.000Z'),
     durationMs: 12.4,
   };
@@ -96,6 +99,10 @@ describe('fleet reporters', () => {
         stderr: '',
         startedAt: '2026-01-02T03:04:05.000Z',
         durationMs: 12,
+        stdoutBytes: 10,
+        stderrBytes: 0,
+        stdoutTruncated: false,
+        stderrTruncated: false,
       },
       {
         host: 'web04',
@@ -106,6 +113,10 @@ describe('fleet reporters', () => {
         stderr: 'disk full\n',
         startedAt: '2026-01-02T03:04:05.000Z',
         durationMs: 12,
+        stdoutBytes: 0,
+        stderrBytes: 10,
+        stdoutTruncated: false,
+        stderrTruncated: false,
       },
       {
         host: 'web05',
@@ -116,8 +127,25 @@ describe('fleet reporters', () => {
         stderr: '',
         startedAt: '2026-01-02T03:04:05.000Z',
         durationMs: 12,
+        stdoutBytes: 0,
+        stderrBytes: 0,
+        stdoutTruncated: false,
+        stderrTruncated: false,
       },
     ]);
+  });
+
+  it('gather says where the output of a host was cut and how much there was', () => {
+    const stdout = captureStream();
+    const cut = {
+      ...result('web01', { kind: 'ok' }, 'first part'),
+      stdoutBytes: 5_000_000,
+      stdoutTruncated: true,
+    };
+    fleetGather({ stdout, stderr: captureStream() }).onRunEnd?.(fleet([cut]));
+    expect(stdout.text()).toContain(
+      'first part\nlwt: stdout cut here: it printed 5.00 MB (5000000 bytes); --max-output sets how much is kept\n',
+    );
   });
 
   it('lines prefix every line with its host, stderr on stderr', () => {
@@ -125,18 +153,42 @@ describe('fleet reporters', () => {
     const stderr = captureStream();
     const reporter = fleetLines({ stdout, stderr });
     const host = { name: 'web01', user: 'u', port: 22 };
-    reporter.onOutput?.(host, 'stdout', 'hello');
-    reporter.onOutput?.(host, 'stderr', 'oops');
-    reporter.onOutput?.({ ...host, name: 'web02' }, 'stdout', '');
-    expect(stdout.text()).toBe('web01: hello\nweb02: \n');
+    reporter.onLines?.(host, 'stdout', Buffer.from('hello\nwörld\n'));
+    reporter.onLines?.(host, 'stderr', Buffer.from('oops\n'));
+    reporter.onLines?.({ ...host, name: 'wéb02' }, 'stdout', Buffer.from('\n'));
+    expect(stdout.text()).toBe('web01: hello\nweb01: wörld\nwéb02: \n');
     expect(stderr.text()).toBe('web01: oops\n');
   });
 
-  it('outdir writes <host>.out, .err and .status for every host', () => {
+  it('lines pass bytes that are not UTF-8 on unchanged', () => {
+    const chunks: Buffer[] = [];
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    const reporter = fleetLines({ stdout, stderr: captureStream() });
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x0a]);
+    reporter.onLines?.({ name: 'h', user: 'u', port: 22 }, 'stdout', bytes);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.concat([Buffer.from('h: '), bytes]));
+  });
+
+  it('outdir writes the output of each host to <host>.out and .err as it arrives, then .status', () => {
     dir = mkdtempSync(join(tmpdir(), 'lwt-outdir-'));
-    const reporter = fleetOutdir(join(dir, 'out'));
-    for (const r of sample.results.slice(3, 5)) reporter.onHostEnd?.(r);
     const out = join(dir, 'out');
+    mkdirSync(out);
+    const reporter = fleetOutdir(out);
+    for (const r of sample.results.slice(3, 5)) {
+      reporter.onHostStart?.(r);
+      reporter.onData?.(r, 'stdout', Buffer.from(r.stdout.slice(0, 3)));
+      // Written already, before the host ends: a reader can follow it.
+      expect(readFileSync(join(out, `${r.name}.out`), 'utf8')).toBe(r.stdout.slice(0, 3));
+      reporter.onData?.(r, 'stdout', Buffer.from(r.stdout.slice(3)));
+      reporter.onData?.(r, 'stderr', Buffer.from(r.stderr));
+      expect(readdirSync(out)).not.toContain(`${r.name}.status`);
+      reporter.onHostEnd?.(r);
+    }
     expect(readdirSync(out).sort()).toEqual([
       'web04.err',
       'web04.out',
@@ -154,7 +206,26 @@ describe('fleet reporters', () => {
       outcome: { kind: 'exit', code: 1 },
       startedAt: '2026-01-02T03:04:05.000Z',
       durationMs: 12,
+      stdoutBytes: 0,
+      stderrBytes: 10,
+      stdoutTruncated: false,
+      stderrTruncated: false,
     });
+  });
+
+  it('outdir names the file and the reason once when a write fails, and drops the rest', () => {
+    dir = mkdtempSync(join(tmpdir(), 'lwt-outdir-'));
+    // Writes to /dev/full fail as on a full disk.
+    symlinkSync('/dev/full', join(dir, 'web01.out'));
+    const reporter = fleetOutdir(dir);
+    const host = sample.results[0] as HostResult;
+    reporter.onHostStart?.(host);
+    expect(() => reporter.onData?.(host, 'stdout', Buffer.from('x'))).toThrow(
+      `${join(dir, 'web01.out')}: no space left on device`,
+    );
+    expect(() => reporter.onData?.(host, 'stdout', Buffer.from('y'))).not.toThrow();
+    reporter.onHostEnd?.(host);
+    expect(readdirSync(dir).sort()).toEqual(['web01.err', 'web01.out', 'web01.status']);
   });
 
   it('summary counts each kind and names the hosts that did not succeed', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateKeyPair } from '../../src/testing/keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSshServer, type LocalSshServer } from '../../src/demo/local-ssh-server.js';
-import { exec } from '../../src/fleet/index.js';
+import { exec } from '../../src/fleet/exec.js';
 import { parseSshConfig, selectHosts } from '../../src/hosts/index.js';
 
 /**

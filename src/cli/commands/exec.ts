@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import {
+  DEFAULT_MAX_OUTPUT_BYTES,
   exec,
   exitCodeFor,
   fleetGather,
@@ -12,11 +13,12 @@ import {
   maxRemoteExitCode,
   type FleetReporter,
 } from '../../index.js';
+import { makeLocalDirs } from '../../files/local-dirs.js';
 import { UsageError } from '../../usage-error.js';
 import type { CliContext } from '../context.js';
 import { addFleetOptions, fleetRunOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { handleInterrupts } from '../interrupt.js';
-import { secondsToMs } from '../options.js';
+import { byteCount, secondsToMs } from '../options.js';
 import { readAllStdin } from '../stdin.js';
 
 interface ExecArgs extends FleetArgs {
@@ -26,6 +28,7 @@ interface ExecArgs extends FleetArgs {
   gather: boolean;
   outdir?: string;
   json: boolean;
+  'max-output': unknown;
   'max-rc': boolean;
   stdin: boolean;
   n: boolean;
@@ -68,6 +71,12 @@ export function execCommand(context: CliContext) {
           default: false,
           describe: 'One JSON object a line per host, nothing else on stdout',
         })
+        .option('max-output', {
+          requiresArg: true,
+          default: `${DEFAULT_MAX_OUTPUT_BYTES / (1024 * 1024)}M`,
+          describe:
+            'With --json or -b: keep at most this much of each stream of each host (512K, 4M, 65536); the result says how much there was',
+        })
         .option('max-rc', {
           type: 'boolean',
           default: false,
@@ -98,6 +107,10 @@ export function execCommand(context: CliContext) {
         throw new UsageError('--gather and --json do not go together: pick one');
       const timeoutMs = secondsToMs(args.timeout, '--timeout');
       const killAfterMs = secondsToMs(args['kill-after'], '--kill-after');
+      // Only --json and -b print what a result keeps; lines and -o pass output on as it comes.
+      const maxOutputBytes =
+        args.json || args.gather ? byteCount(args['max-output'], '--max-output') : 0;
+      if (args.outdir !== undefined) await makeOutdir(args.outdir);
       const fleet = await loadFleet(args, context);
       const stdin = args.stdin && !args.n ? await readAllStdin(context.stdin) : undefined;
 
@@ -105,6 +118,8 @@ export function execCommand(context: CliContext) {
       const onTerminal = (context.stderr as { isTTY?: boolean }).isTTY === true;
       const live = onTerminal ? new LiveLine(context.stderr) : undefined;
       const reporters: FleetReporter[] = [];
+      // First: a host whose output could not be written ends as an error before others see it.
+      if (args.outdir) reporters.push(fleetOutdir(args.outdir));
       if (live) reporters.push(fleetProgress(live, fleet.hosts.length));
       if (args.json) reporters.push(fleetJsonLines(streams.stdout));
       else if (args.gather) reporters.push(fleetGather(streams));
@@ -113,7 +128,6 @@ export function execCommand(context: CliContext) {
         // Notes still reach the user when output lines are not printed as they come.
         reporters.push({ onNote: (m) => streams.stderr.write(`lwt: ${m}\n`) });
       }
-      if (args.outdir) reporters.push(fleetOutdir(args.outdir));
       reporters.push(fleetSummary(streams.stderr));
 
       const interrupts = handleInterrupts(context.stderr);
@@ -123,6 +137,7 @@ export function execCommand(context: CliContext) {
           timeoutMs,
           killAfterMs,
           stdin,
+          maxOutputBytes,
           reporters,
         });
         const outcomes = result.results.map((r) => r.outcome);
@@ -137,4 +152,14 @@ export function execCommand(context: CliContext) {
       }
     },
   };
+}
+
+/** -o DIR made before any host is contacted, so that a folder that cannot be is one usage error. */
+async function makeOutdir(dir: string): Promise<void> {
+  if (dir.trim() === '') throw new UsageError('--outdir needs a folder: -o ./out');
+  try {
+    await makeLocalDirs(dir);
+  } catch (error) {
+    throw new UsageError(`--outdir: ${(error as Error).message}`);
+  }
 }

@@ -1,13 +1,8 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import {
-  checkCandidates,
-  loadHealthConfig,
-  needsBandwidth,
-  parseSize,
-  type CandidatesChecked,
-  type HealthConfig,
-  type Thresholds,
-} from '../../index.js';
+import { checkCandidates, type CandidatesChecked, type Thresholds } from '../../index.js';
+import { loadHealthConfig, type HealthConfig } from '../../health/config-file.js';
+import { needsBandwidth } from '../../health/thresholds.js';
+import { parseSize } from '../../health/units.js';
 import { ExitCode } from '../../outcome/exit-code.js';
 import { UsageError } from '../../usage-error.js';
 import type { CliContext } from '../context.js';

@@ -1,13 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import {
-  buildDeployCommand,
-  describeOutcome,
-  exitCodeFor,
-  fleetSummary,
-  parseDeployOutput,
-  runScriptPerHost,
-  type FleetReporter,
-} from '../../index.js';
+import { describeOutcome, exitCodeFor, fleetSummary, type FleetReporter } from '../../index.js';
+import { buildDeployCommand, parseDeployOutput } from '../../health/deploy-script.js';
+import { runScriptPerHost } from '../../health/run-per-host.js';
 import type { CliContext } from '../context.js';
 import { addFleetOptions, fleetRunOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { handleInterrupts } from '../interrupt.js';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { loadHostsState, resolveSshSettings, stateKeyOf, STATE_FILE_NAME } from '../../index.js';
+import { loadHostsState, resolveSshSettings, STATE_FILE_NAME } from '../../index.js';
+import { stateKeyOf } from '../../health/hosts-state.js';
 import type { CliContext } from '../context.js';
 import { addFleetOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { printHostRows } from './hosts-output.js';

@@ -1,4 +1,6 @@
-import { hostRecordToJson, renderHostsTable, type HostsState } from '../../index.js';
+import { type HostsState } from '../../index.js';
+import { hostRecordToJson } from '../../report/hosts-json.js';
+import { renderHostsTable } from '../../report/hosts-table.js';
 import type { CliContext } from '../context.js';
 
 /** A candidate to show: its name and its key in the state. */

@@ -1,15 +1,9 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import {
-  buildStatCommand,
-  compareBusiest,
-  describeOutcome,
-  exitCodeFor,
-  outcomeToJson,
-  parseStatOutput,
-  renderStatTable,
-  runScriptPerHost,
-  type StatRow,
-} from '../../index.js';
+import { describeOutcome, exitCodeFor } from '../../index.js';
+import { runScriptPerHost } from '../../health/run-per-host.js';
+import { buildStatCommand, compareBusiest, parseStatOutput } from '../../health/stat-script.js';
+import { renderStatTable, type StatRow } from '../../report/hosts-table.js';
+import { outcomeToJson } from '../../report/outcome-json.js';
 import type { CliContext } from '../context.js';
 import { addFleetOptions, fleetRunOptions, loadFleet, type FleetArgs } from '../fleet-options.js';
 import { handleInterrupts } from '../interrupt.js';

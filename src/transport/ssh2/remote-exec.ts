@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
 import { decodeSshExit } from '../../outcome/decode.js';
 import type { Outcome } from '../../outcome/outcome.js';
+import { capturedOutput, DEFAULT_MAX_OUTPUT_BYTES, StreamCapture } from '../output-capture.js';
 import { wrapRemoteCommand } from '../remote-wrapper.js';
 import type { RemoteRunRequest, RemoteRunResult } from '../transport.js';
 
@@ -30,8 +31,9 @@ export function execRemote(
     graceSeconds: request.killAfterMs / 1000,
     runId,
   });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
+  const keep = request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const stdout = new StreamCapture(keep);
+  const stderr = new StreamCapture(keep);
   return new Promise((resolve) => {
     let channel: ClientChannel | undefined;
     let exit: Outcome | undefined;
@@ -47,12 +49,7 @@ export function execRemote(
       request.signal?.removeEventListener('abort', onStop);
       request.forceSignal?.removeEventListener('abort', onForce);
       client.removeListener('close', onConnectionClose);
-      resolve({
-        outcome: forced ?? exit ?? fallback,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        broken,
-      });
+      resolve({ outcome: forced ?? exit ?? fallback, ...capturedOutput(stdout, stderr), broken });
     };
 
     // Kill over a second channel, then drop the connection: the last resort when EOF did not

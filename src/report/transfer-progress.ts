@@ -1,6 +1,6 @@
-import type { LiveLine } from '../../report/live-line.js';
-import { fleetProgress } from '../../report/fleet-progress.js';
-import type { TransferReporter } from '../transfer-events.js';
+import type { LiveLine } from './live-line.js';
+import { fleetProgress } from './fleet-progress.js';
+import type { TransferReporter } from '../fleet/transfer-events.js';
 import { formatBytes, formatRate } from './format-bytes.js';
 
 /**

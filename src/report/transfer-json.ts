@@ -1,5 +1,5 @@
-import { hostResultToJson } from '../../report/fleet-json.js';
-import type { TransferReporter } from '../transfer-events.js';
+import { hostResultToJson } from './fleet-json.js';
+import type { TransferReporter } from '../fleet/transfer-events.js';
 
 /**
  * `--json`: one object a line per host as it ends, nothing else on stdout: exec's fields

@@ -1,13 +1,19 @@
-import type { Client, FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
-import { isNoSuchFile, TransferAborted, TransferError, sftpReason } from './transfer-error.js';
+import type { Client, FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2';
+import { abortReason, TransferAborted, TransferError } from '../file-errors.js';
+import type {
+  RemoteAttributes,
+  RemoteDirEntry,
+  RemoteFiles,
+  RemoteStats,
+} from '../remote-files.js';
 
 /**
- * ssh2's SFTP client as promises that cannot hang: each one also rejects when `signal` aborts.
- * ssh2 may never call back on a connection that died without a clean close, so the caller's
- * deadline aborts `signal` and destroys the connection, and everything pending here settles.
- * Failures become TransferErrors that name the remote path.
+ * ssh2's SFTP client as RemoteFiles: promises that cannot hang, each one also rejecting when
+ * `signal` aborts. ssh2 may never call back on a connection that died without a clean close,
+ * so the caller's deadline aborts `signal` and destroys the connection, and everything pending
+ * here settles. Failures become TransferErrors that name the remote path.
  */
-export class SftpSession {
+export class SftpFiles implements RemoteFiles {
   constructor(
     private readonly sftp: SFTPWrapper,
     signal: AbortSignal,
@@ -15,12 +21,12 @@ export class SftpSession {
   ) {}
 
   /** Opens the SFTP subsystem on a connected client, within the same abort. */
-  static open(client: Client, signal: AbortSignal): Promise<SftpSession> {
+  static open(client: Client, signal: AbortSignal): Promise<SftpFiles> {
     const requests = new AbortableRequests(signal);
     return requests
       .run<SFTPWrapper>((done) => client.sftp(done))
       .then(
-        (sftp) => new SftpSession(sftp, signal, requests),
+        (sftp) => new SftpFiles(sftp, signal, requests),
         (error: unknown) => {
           if (error instanceof TransferAborted) throw error;
           throw new TransferError('(sftp)', `could not start SFTP: ${sftpReason(error)}`);
@@ -60,14 +66,14 @@ export class SftpSession {
     );
   }
 
-  setAttributes(path: string, handle: Buffer, attributes: InputAttributes): Promise<void> {
+  setAttributes(path: string, handle: Buffer, attributes: RemoteAttributes): Promise<void> {
     return this.call(path, (done) =>
       this.sftp.fsetstat(handle, attributes, (error) => done(error, undefined)),
     );
   }
 
   /** stat: follows links; undefined when nothing is there. */
-  async stat(path: string): Promise<Stats | undefined> {
+  async stat(path: string): Promise<RemoteStats | undefined> {
     try {
       return await this.requests.run<Stats>((done) => this.sftp.stat(path, done));
     } catch (error) {
@@ -76,7 +82,7 @@ export class SftpSession {
     }
   }
 
-  setPathAttributes(path: string, attributes: InputAttributes): Promise<void> {
+  setPathAttributes(path: string, attributes: RemoteAttributes): Promise<void> {
     return this.call(path, (done) =>
       this.sftp.setstat(path, attributes, (error) => done(error, undefined)),
     );
@@ -116,7 +122,7 @@ export class SftpSession {
   }
 
   /** lstat, or undefined when nothing is there. */
-  async lstat(path: string): Promise<Stats | undefined> {
+  async lstat(path: string): Promise<RemoteStats | undefined> {
     try {
       return await this.requests.run<Stats>((done) => this.sftp.lstat(path, done));
     } catch (error) {
@@ -132,7 +138,7 @@ export class SftpSession {
    * folder of fewer takes two round trips (open, then both reads) where ssh2's readdir of a
    * path takes four (open, read, read to its end, close), for every folder a put lists.
    */
-  async readdir(path: string): Promise<FileEntryWithStats[] | undefined> {
+  async readdir(path: string): Promise<RemoteDirEntry[] | undefined> {
     let handle: Buffer;
     try {
       handle = await this.requests.run<Buffer>((done) => this.sftp.opendir(path, done));
@@ -260,7 +266,25 @@ class AbortableRequests {
   }
 }
 
-function abortReason(signal: AbortSignal): TransferAborted {
-  const reason: unknown = signal.reason;
-  return reason instanceof TransferAborted ? reason : new TransferAborted('aborted');
+/** SFTP v3 status codes (draft-ietf-secsh-filexfer-02), as ssh2 puts them on `error.code`. */
+const SFTP_REASONS: Record<number, string> = {
+  2: 'no such file or directory',
+  3: 'permission denied',
+  4: 'failure',
+  5: 'bad message',
+  6: 'no connection',
+  7: 'connection lost',
+  8: 'operation not supported',
+};
+
+/** The words for an ssh2 SFTP error: OpenSSH's sftp-server maps errno onto these few codes. */
+export function sftpReason(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'number' && SFTP_REASONS[code]) return SFTP_REASONS[code];
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether an SFTP error says the path does not exist (which is not a failure for a lookup). */
+function isNoSuchFile(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 2;
 }

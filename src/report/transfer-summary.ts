@@ -1,7 +1,7 @@
-import { foldHostNames } from '../../hosts/index.js';
-import { describeOutcome, isSuccess } from '../../outcome/outcome.js';
-import { countByKind, formatCounts } from '../../report/counts.js';
-import type { HostTransfer, TransferReporter } from '../transfer-events.js';
+import { foldHostNames } from '../hosts/index.js';
+import { describeOutcome, isSuccess } from '../outcome/outcome.js';
+import { countByKind, formatCounts } from './counts.js';
+import type { HostTransfer, TransferReporter } from '../fleet/transfer-events.js';
 import { formatBytes, formatRate } from './format-bytes.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { FleetReporter, FleetResult, HostRef, HostResult } from '../fleet/events.js';
-import type { TransferCounts } from './tree-entry.js';
+import type { TransferCounts } from '../files/tree-entry.js';
+import type { FleetResult, HostRef, HostResult } from './events.js';
 
 /** A host's result with what it moved. */
 export interface HostTransfer extends HostResult {
@@ -34,5 +34,3 @@ export function addCounts(a: TransferCounts, b: TransferCounts): TransferCounts 
     bytesSkipped: a.bytesSkipped + b.bytesSkipped,
   };
 }
-
-export type { FleetReporter };

@@ -1,5 +1,5 @@
-import { outcomeToJson } from '../report/outcome-json.js';
-import type { HostRecord } from './hosts-state.js';
+import { outcomeToJson } from './outcome-json.js';
+import type { HostRecord } from '../health/hosts-state.js';
 
 /**
  * The stable JSON of one candidate, for `lwt hosts list --json` and `lwt hosts check --json`:

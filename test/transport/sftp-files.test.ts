@@ -1,7 +1,7 @@
 import type { SFTPWrapper } from 'ssh2';
 import { describe, expect, it } from 'vitest';
-import { SftpSession } from '../../src/files/sftp-session.js';
-import { TransferAborted, TransferError } from '../../src/files/transfer-error.js';
+import { SftpFiles } from '../../src/transport/ssh2/sftp-files.js';
+import { TransferAborted, TransferError } from '../../src/transport/file-errors.js';
 
 type Callback = (error: Error | undefined, value?: unknown) => void;
 
@@ -27,11 +27,11 @@ function silentSftp() {
   return { sftp, waiting, calls };
 }
 
-describe('SftpSession', () => {
+describe('SftpFiles', () => {
   it('settles every request still waiting when the signal aborts, with its reason', async () => {
     const { sftp, waiting } = silentSftp();
     const controller = new AbortController();
-    const session = new SftpSession(sftp, controller.signal);
+    const session = new SftpFiles(sftp, controller.signal);
     const handle = Buffer.from([1, 2, 3, 4]);
     const pending = [
       session.write('/d/a', handle, Buffer.alloc(8), 0),
@@ -54,7 +54,7 @@ describe('SftpSession', () => {
   it('refuses a request after the abort without sending it', async () => {
     const { sftp, calls } = silentSftp();
     const controller = new AbortController();
-    const session = new SftpSession(sftp, controller.signal);
+    const session = new SftpFiles(sftp, controller.signal);
     controller.abort(new TransferAborted('canceled'));
     await expect(session.stat('/d')).rejects.toThrow('canceled');
     await expect(session.close('/d/a', Buffer.alloc(4))).rejects.toBeInstanceOf(TransferAborted);
@@ -64,7 +64,7 @@ describe('SftpSession', () => {
   it('answers settle their own request only, and an abort after them changes nothing', async () => {
     const { sftp, waiting } = silentSftp();
     const controller = new AbortController();
-    const session = new SftpSession(sftp, controller.signal);
+    const session = new SftpFiles(sftp, controller.signal);
     const handle = Buffer.from([1, 2, 3, 4]);
     const first = session.write('/d/a', handle, Buffer.alloc(8), 0);
     const second = session.write('/d/a', handle, Buffer.alloc(8), 8);
@@ -80,7 +80,7 @@ describe('SftpSession', () => {
   });
 });
 
-describe('SftpSession.readdir', () => {
+describe('SftpFiles.readdir', () => {
   /** A folder of `count` entries that the server hands out `perRead` at a time. */
   function folderSftp(count: number, perRead: number) {
     const names = Array.from({ length: count }, (_, i) => `f${i}`);
@@ -111,7 +111,7 @@ describe('SftpSession.readdir', () => {
 
   it('reads a folder to its end, part after part, and closes its handle', async () => {
     const { sftp, log } = folderSftp(250, 100);
-    const session = new SftpSession(sftp, new AbortController().signal);
+    const session = new SftpFiles(sftp, new AbortController().signal);
     const entries = await session.readdir('/d');
     expect(entries?.map((e) => e.filename)).toEqual(Array.from({ length: 250 }, (_, i) => `f${i}`));
     expect(log).toEqual(['opendir /d', ...Array<string>(4).fill('readdir dir1'), 'close dir1']);
@@ -119,13 +119,13 @@ describe('SftpSession.readdir', () => {
 
   it('an empty folder is an empty list; a missing one is undefined', async () => {
     const { sftp } = folderSftp(0, 100);
-    const session = new SftpSession(sftp, new AbortController().signal);
+    const session = new SftpFiles(sftp, new AbortController().signal);
     expect(await session.readdir('/d')).toEqual([]);
     const missing = {
       opendir: (_path: string, cb: Callback) =>
         cb(Object.assign(new Error('No such file'), { code: 2 })),
     } as unknown as SFTPWrapper;
-    expect(await new SftpSession(missing, new AbortController().signal).readdir('/x')).toBe(
+    expect(await new SftpFiles(missing, new AbortController().signal).readdir('/x')).toBe(
       undefined,
     );
   });
@@ -138,7 +138,7 @@ describe('SftpSession.readdir', () => {
         cb(Object.assign(new Error('Permission denied'), { code: 3 })),
       close: (handle: Buffer) => log.push(`close ${handle.toString()}`),
     } as unknown as SFTPWrapper;
-    const session = new SftpSession(sftp, new AbortController().signal);
+    const session = new SftpFiles(sftp, new AbortController().signal);
     await expect(session.readdir('/d')).rejects.toThrow('/d: permission denied');
     expect(log).toEqual(['close dir1']);
   });

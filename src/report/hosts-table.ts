@@ -1,6 +1,6 @@
-import type { CheckRecord, HistoryEntry, HostStatus } from './check-record.js';
-import type { HostStats } from './stat-script.js';
-import { formatAge, formatBytes, formatRate } from './units.js';
+import type { CheckRecord, HistoryEntry, HostStatus } from '../health/check-record.js';
+import type { HostStats } from '../health/stat-script.js';
+import { formatAge, formatBytes, formatRate } from '../health/units.js';
 
 /**
  * Aligned columns, two spaces apart, the last one unpadded. A column empty in every row is left

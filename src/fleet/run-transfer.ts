@@ -1,27 +1,19 @@
-import { runOnHosts } from '../fleet/run-on-hosts.js';
-import type { FleetReporter, HostRef } from '../fleet/events.js';
+import { runWithinDeadline, type HostRun, type HostSession } from '../files/host-deadline.js';
+import { makeRunId } from '../files/leftovers.js';
+import { newTally, NO_TRANSFER, type TransferCounts } from '../files/tree-entry.js';
 import { isSuccess, type Outcome } from '../outcome/outcome.js';
 import type { Stopper } from '../pool/stop.js';
-import type { Ssh2Transport } from '../transport/ssh2/ssh2-transport.js';
-import type { RemoteTarget } from '../transport/transport.js';
-import { runWithinDeadline, type HostSession } from './host-deadline.js';
-import { makeRunId } from './leftovers.js';
+import { NO_OUTPUT } from '../transport/output-capture.js';
+import type { RemoteTarget, Transport } from '../transport/transport.js';
+import type { FleetReporter, HostRef } from './events.js';
+import { ReporterCalls } from './reporter-calls.js';
+import { runOnHosts } from './run-on-hosts.js';
 import {
   addCounts,
   type HostTransfer,
   type TransferReporter,
   type TransferResult,
 } from './transfer-events.js';
-import { newTally, NO_TRANSFER, type TransferCounts, type TransferTally } from './tree-entry.js';
-
-/** What a host's job gets besides its session. */
-export interface HostRun {
-  /** Names this run's temporary files and staging folders on the host. */
-  readonly runId: string;
-  readonly onBytes: (n: number) => void;
-  /** What the job moved and skipped so far; read also when the job fails. */
-  readonly tally: TransferTally;
-}
 
 /** What one host's transfer is: its work, or an outcome decided before connecting (skipped). */
 export type HostJob =
@@ -36,7 +28,7 @@ export async function runTransfer(
   targets: readonly RemoteTarget[],
   jobs: readonly HostJob[],
   options: {
-    readonly transport: Ssh2Transport;
+    readonly transport: Transport;
     readonly parallel: number;
     readonly timeoutMs: number;
     readonly stopper?: Stopper;
@@ -44,27 +36,36 @@ export async function runTransfer(
   },
 ): Promise<TransferResult> {
   const counts = new Map<string, TransferCounts>();
-  const reporters = options.reporters;
+  const reporters = new ReporterCalls(options.reporters);
   const withCounts = (result: { name: string }) => counts.get(result.name) ?? NO_TRANSFER;
+  // Every transfer reporter is called; the first failure goes on to the fan-out, which makes
+  // it the host's.
+  const passOn = (failure: string | undefined) => {
+    if (failure !== undefined) throw new Error(failure);
+  };
   const bridge: FleetReporter = {
-    onHostStart: (host) => reporters.forEach((r) => r.onHostStart?.(host)),
+    onHostStart: (host) => passOn(reporters.call('onHostStart', host)),
     onHostEnd: (result) => {
       const transfer: HostTransfer = { ...result, files: withCounts(result) };
-      reporters.forEach((r) => r.onHostEnd?.(transfer));
+      passOn(reporters.call('onHostEnd', transfer));
     },
-    onNote: (message) => reporters.forEach((r) => r.onNote?.(message)),
+    onNote: (message) => reporters.note(message),
   };
   const jobOf = new Map(targets.map((t, i) => [t, jobs[i]]));
   const fleet = await runOnHosts(
     targets,
     { parallel: options.parallel, stopper: options.stopper, reporters: [bridge] },
-    async (target, host: HostRef) => {
+    async (target, events) => {
       const job = jobOf.get(target);
       if (!job) throw new Error(`no job for ${target.name}`);
-      if ('outcome' in job) return { outcome: job.outcome, stdout: '', stderr: '' };
+      if ('outcome' in job) return { outcome: job.outcome, ...NO_OUTPUT };
       // Unique per host: loopback hosts can share one file system, and so a folder.
       const runId = makeRunId();
-      const onBytes = (n: number) => reporters.forEach((r) => r.onBytes?.(host, n));
+      const host: HostRef = events.host;
+      const onBytes = (n: number) => {
+        const failure = reporters.call('onBytes', host, n);
+        if (failure !== undefined) events.fail(failure);
+      };
       const tally = newTally();
       const outcome = await runWithinDeadline(
         options.transport,
@@ -73,7 +74,7 @@ export async function runTransfer(
         (session) => job.run(session, { runId, onBytes, tally }),
       );
       counts.set(target.name, { ...tally });
-      return { outcome, stdout: '', stderr: '' };
+      return { outcome, ...NO_OUTPUT };
     },
   );
   const results = fleet.results.map((r) => ({ ...r, files: withCounts(r) }));
@@ -84,6 +85,6 @@ export async function runTransfer(
     failed: results.filter((r) => !isSuccess(r.outcome)),
     files: results.reduce((sum, r) => addCounts(sum, r.files), NO_TRANSFER),
   };
-  reporters.forEach((r) => r.onRunEnd?.(result));
+  reporters.callForRun('onRunEnd', result);
   return result;
 }

@@ -1,3 +1,0 @@
-export * from './outcome.js';
-export * from './decode.js';
-export * from './exit-code.js';

@@ -1,3 +1,0 @@
-export * from './command-lines.js';
-export * from './events.js';
-export * from './run-commands.js';
