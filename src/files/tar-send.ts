@@ -39,11 +39,16 @@ export async function sendBatchViaTar(
   const tar = await payload.tarBatch(batch);
   const stage = joinPath(base, stageName);
   const archive = joinPath(base, archiveName);
-  await sendBufferViaSftp(await host.files(), base, archive, tar);
+  const files = await host.files();
+  await sendBufferViaSftp(files, base, archive, tar);
   const result = await host.run({ command: unpackScript(base, stage, archive, batch) });
   const outcome = result.outcome;
   if (outcome.kind === 'ok') return true;
-  if (outcome.kind === 'exit' && NO_TOOLS_STATUS.includes(outcome.code)) return false;
+  if (outcome.kind === 'exit' && NO_TOOLS_STATUS.includes(outcome.code)) {
+    // A script that could not run at all did not remove the archive on its way out.
+    await files.unlink(archive).catch(() => undefined);
+    return false;
+  }
   const failure =
     describeShellFailure(result.stderr, stage, base) ??
     new TransferError(base, `unpacking failed (${outcome.kind})`);

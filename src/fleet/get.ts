@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostEntry } from '../hosts/index.js';
 import { getFromHost } from '../files/get-host.js';
+import { makeLocalDirs } from '../files/local-dirs.js';
 import type { TransferResult } from './transfer-events.js';
 import { UsageError } from '../usage-error.js';
 import { transfer, type TransferOptions } from './put.js';
@@ -24,6 +25,11 @@ export async function get(
     throw new UsageError(
       `${localDir}: is a file: LOCALDIR must be a folder (each host's files go into LOCALDIR/<host>/)`,
     );
+  }
+  try {
+    await makeLocalDirs(localDir);
+  } catch (error) {
+    throw new UsageError(`LOCALDIR ${(error as Error).message}`);
   }
   return transfer(
     hosts,
