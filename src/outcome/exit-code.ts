@@ -8,22 +8,28 @@ export const ExitCode = {
   timeout: 3,
   unreachable: 4,
   interrupted: 130,
+  /** Whoever read lwt's output stopped reading (`lwt exec ... | head`): SIGPIPE's 128 + 13. */
+  brokenPipe: 141,
   terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What stopped a run from outside, when something did. */
+export type Interruption = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
+
 /**
  * The one place that turns a run's outcomes into lwt's exit code. A run interrupted by Ctrl-C is 130
- * (SIGTERM: 143) whatever else happened; otherwise the most serious of failed (1), timed out (3) and
+ * (SIGTERM: 143; its output's reader gone: 141) whatever else happened; otherwise the most serious of failed (1), timed out (3) and
  * unreachable (4) wins, so a script can tell "the fleet is broken" from "the command failed".
  */
 export function exitCodeFor(
   outcomes: Iterable<Outcome>,
-  options: { interruptedBy?: 'SIGINT' | 'SIGTERM' } = {},
+  options: { interruptedBy?: Interruption } = {},
 ): ExitCodeValue {
   // 128 + the signal number, as a shell reports a command it stopped that way.
   if (options.interruptedBy === 'SIGINT') return ExitCode.interrupted;
   if (options.interruptedBy === 'SIGTERM') return ExitCode.terminated;
+  if (options.interruptedBy === 'SIGPIPE') return ExitCode.brokenPipe;
   let worst: ExitCodeValue = ExitCode.ok;
   for (const outcome of outcomes) {
     const code = severity(outcome);

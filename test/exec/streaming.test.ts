@@ -159,6 +159,30 @@ describe.skipIf(!sshdAvailable())('lwt exec output, streamed', () => {
     expect(await survivors(marker)).toEqual([]);
   });
 
+  it('stops the run and exits 141, without a stack trace, when its reader goes away (| head)', async () => {
+    const marker = markers.next();
+    const child = spawn(
+      process.execPath,
+      [bins.lwt, 'exec', '-n', ...ssh(), '-w', '127.0.0.[70-71]', '--', `yes ${marker}`],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const hang = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      // As `head -2` does: read a little, then close the pipe.
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      child.stdout.destroy();
+      expect(await exited).toBe(141);
+    } finally {
+      clearTimeout(hang);
+    }
+    expect(stderr).not.toMatch(/EPIPE|at .*\(|internal error/);
+    expect(stderr).toMatch(/2 canceled \(2 hosts in [\d.]+s, interrupted\)/);
+    expect(await survivors(marker)).toEqual([]);
+  });
+
   it('writes -o files as output arrives, and .status once the host is done', async () => {
     const out = tempDir();
     const marker = markers.next();

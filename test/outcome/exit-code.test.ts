@@ -80,9 +80,10 @@ describe('exitCodeFor', () => {
     }
   });
 
-  it.each<['SIGINT' | 'SIGTERM', number]>([
+  it.each<['SIGINT' | 'SIGTERM' | 'SIGPIPE', number]>([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGPIPE', 141],
   ])('a run stopped by %s is %i whatever the outcomes', (signal, code) => {
     for (const outcomes of [
       [],
@@ -110,6 +111,7 @@ describe('exitCodeFor', () => {
       timeout: 3,
       unreachable: 4,
       interrupted: 130,
+      brokenPipe: 141,
       terminated: 143,
     });
   });

@@ -130,7 +130,7 @@ export function execCommand(context: CliContext) {
       }
       reporters.push(fleetSummary(streams.stderr));
 
-      const interrupts = handleInterrupts(context.stderr);
+      const interrupts = handleInterrupts(context);
       try {
         const result = await exec(fleet.hosts, command, {
           ...fleetRunOptions(fleet, args, interrupts.stopper),

@@ -126,7 +126,7 @@ export function hostsCheckCommand(context: CliContext) {
       );
       if (timeoutMs === 0) throw new UsageError('--timeout must be more than 0 seconds');
 
-      const interrupts = handleInterrupts(context.stderr);
+      const interrupts = handleInterrupts(context);
       let checked: CandidatesChecked;
       try {
         checked = await checkCandidates(fleet.hosts, {

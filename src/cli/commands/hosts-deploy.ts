@@ -45,7 +45,7 @@ export function hostsDeployCommand(context: CliContext) {
         },
         onNote: (m) => context.stderr.write(`lwt: ${m}\n`),
       };
-      const interrupts = handleInterrupts(context.stderr);
+      const interrupts = handleInterrupts(context);
       try {
         const result = await runScriptPerHost(fleet.hosts, (t) => buildDeployCommand(t.home), {
           ...fleetRunOptions(fleet, args, interrupts.stopper),

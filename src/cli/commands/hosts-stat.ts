@@ -35,7 +35,7 @@ export function hostsStatCommand(context: CliContext) {
     handler: async (args: ArgumentsCamelCase<StatArgs>) => {
       const timeoutMs = secondsToMs(args.timeout, '--timeout');
       const fleet = await loadFleet(args, context);
-      const interrupts = handleInterrupts(context.stderr);
+      const interrupts = handleInterrupts(context);
       try {
         const result = await runScriptPerHost(fleet.hosts, buildStatCommand, {
           ...fleetRunOptions(fleet, args, interrupts.stopper),

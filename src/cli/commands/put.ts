@@ -141,7 +141,7 @@ export async function runTransferCommand(
     },
   });
   reporters.push(transferSummary(streams.stderr, name));
-  const interrupts = handleInterrupts(context.stderr);
+  const interrupts = handleInterrupts(context);
   try {
     const result = await run(fleet, {
       ...fleetRunOptions(fleet, args, interrupts.stopper),

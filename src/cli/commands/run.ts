@@ -98,7 +98,7 @@ export function runCommand(context: CliContext) {
       if (args.joblog) reporters.push(joblog(args.joblog));
       reporters.push(runSummaryLine(streams.stderr));
 
-      const interrupts = handleInterrupts(context.stderr);
+      const interrupts = handleInterrupts(context);
       try {
         // Stop reading the list too, so that a stop does not wait for more input.
         interrupts.stopper.signal.addEventListener('abort', () => input.destroy());
