@@ -25,9 +25,21 @@ describe('npm run demo', () => {
     expect(r.stdout).toContain('(exit code 4)');
     // JSON mode: one parseable object per web host.
     const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as unknown);
-    expect(json).toHaveLength(3);
+    expect(json).toHaveLength(4);
     expect(json).toContainEqual(
       expect.objectContaining({ host: 'web2', outcome: { kind: 'ok' }, stdout: 'frontend\n' }),
+    );
+    // -o: the files of each host, written as output came.
+    expect(lines).toContain('  web1.out: frontend');
+    expect(lines).toContain('  web2.err: note');
+    // A host that printed 30 MB: the JSON keeps 40 bytes and says how much there was.
+    expect(json).toContainEqual(
+      expect.objectContaining({
+        host: 'web1',
+        stdout: 'x'.repeat(40),
+        stdoutBytes: 30_000_000,
+        stdoutTruncated: true,
+      }),
     );
     expect(r.stdout).toContain('Demo done: every server stopped and its folder removed.');
     expect(r.stdout).not.toContain('\x1b[');

@@ -1,10 +1,14 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { main } from '../cli/main.js';
 import { startDemoFleet, type DemoHost } from './demo-fleet.js';
 
 /**
  * `npm run demo`: starts a throwaway fleet of in-process SSH servers on loopback, runs `lwt
  * exec` against it over real SSH in each output mode, with a host that fails, one that times
- * out and one that is down, then stops everything.
+ * out and one that is down, and one that prints more than a result keeps, then stops
+ * everything.
  */
 const HOSTS: DemoHost[] = [
   { alias: 'web1', address: '127.0.0.2', tags: 'web', files: { role: 'frontend\n' } },
@@ -60,6 +64,27 @@ try {
 
   say('3. JSON lines, for scripts (only the web tag, and not the dead host):');
   await lwt('exec', '-g', 'web', '-x', 'old1', '--json', '--no-stdin', '--', 'cat role');
+
+  say('4. Output into files as it arrives (-o): DIR/<host>.out and .err, then .status:');
+  const out = join(mkdtempSync(join(tmpdir(), 'lwt-demo-')), 'out');
+  await lwt('exec', '-w', 'web[1-2]', '-o', out, '--no-stdin', '--', 'cat role; echo note >&2');
+  for (const name of readdirSync(out).sort()) {
+    process.stdout.write(`  ${name}: ${readFileSync(join(out, name), 'utf8').trimEnd()}\n`);
+  }
+  rmSync(dirname(out), { recursive: true, force: true });
+
+  say('5. A host that prints 30 MB with no newline: --json keeps the first --max-output bytes:');
+  await lwt(
+    'exec',
+    '-w',
+    'web1',
+    '--json',
+    '--max-output',
+    '40',
+    '--no-stdin',
+    '--',
+    'head -c 30000000 /dev/zero | tr "\\0" x',
+  );
 } finally {
   await fleet.stop();
 }

@@ -208,8 +208,6 @@ describe('fleet reporters', () => {
       durationMs: 12,
       stdoutBytes: 0,
       stderrBytes: 10,
-      stdoutTruncated: false,
-      stderrTruncated: false,
     });
   });
 
