@@ -62,14 +62,17 @@ describe('a ProxyCommand that fails', () => {
   it('that is not found or not executable says so, with the shell status', async () => {
     const marker = markers.next();
     const missing = await connect(viaProxy(`no-such-proxy-${marker} %h`));
-    expect(missing).toMatchObject({ ok: false, outcome: { kind: 'unreachable', stage: 'proxy' } });
-    if (missing.ok) return;
-    expect(missing.outcome).toMatchObject({
-      message: expect.stringMatching(
-        new RegExp(
-          `^ProxyCommand failed \\(exit status 127\\): .*no-such-proxy-${marker}.*not found`,
+    expect(missing).toMatchObject({
+      ok: false,
+      outcome: {
+        kind: 'unreachable',
+        stage: 'proxy',
+        message: expect.stringMatching(
+          new RegExp(
+            `^ProxyCommand failed \\(exit status 127\\): .*no-such-proxy-${marker}.*not found`,
+          ),
         ),
-      ),
+      },
     });
 
     const script = join(dir.path, `not-executable-${marker}`);
@@ -111,6 +114,24 @@ describe('a ProxyCommand that fails', () => {
       },
     });
     expect(await survivors(marker)).toEqual([]);
+  });
+
+  it('that spoke SSH is blamed only when it ends with a failure', async () => {
+    const died = await connect(
+      viaProxy(`sh -c 'printf "SSH-2.0-OpenSSH_9.9\\r\\n"; echo "link lost" >&2; exit 7'`),
+    );
+    expect(died).toMatchObject({
+      ok: false,
+      outcome: {
+        kind: 'unreachable',
+        stage: 'proxy',
+        message: 'ProxyCommand failed (exit status 7): link lost',
+      },
+    });
+    // Ended well after the banner: the far end closed, and ssh2's own words stand.
+    const closed = await connect(viaProxy(`printf 'SSH-2.0-OpenSSH_9.9\\r\\n'`));
+    expect(closed).toMatchObject({ ok: false, outcome: { kind: 'unreachable' } });
+    expect(closed).not.toMatchObject({ outcome: { stage: 'proxy' } });
   });
 
   it('that never speaks times out at the connect deadline and is stopped', async () => {

@@ -26,8 +26,11 @@ export interface ProxyCommand {
   readonly ended: Promise<void>;
 }
 
-/** How long a failed handshake waits for the command to end and say why. */
-const BLAME_WAIT_MS = 500;
+/**
+ * How long a failed handshake waits for an ending command to end and say why. Paid only when
+ * its pipes already broke, so it normally takes a few ms; the bound is for a loaded machine.
+ */
+const BLAME_WAIT_MS = 2_000;
 /** Lines of its stderr shown at most, and their length: it may print without end. */
 const MAX_NOTES = 100;
 const MAX_NOTE_LENGTH = 1000;
@@ -53,10 +56,14 @@ class RunningProxyCommand implements ProxyCommand {
   readonly #killAfterMs: number;
   readonly #stderr: StderrLines;
   readonly #output: Readable;
+  /** How it ended ("exit status 3", "killed by SIGSEGV"); undefined while it runs. */
   #status: string | undefined;
+  #failedStatus = false;
   #startError: Error | undefined;
   #head = Buffer.alloc(0);
   #spokeSsh = false;
+  /** Its output ended or a pipe broke: it is ending, or has stopped carrying the connection. */
+  #broken = false;
   #closed: Promise<void>;
   #stopping: Promise<void> | undefined;
   #inputEndedTimer: NodeJS.Timeout | undefined;
@@ -75,7 +82,10 @@ class RunningProxyCommand implements ProxyCommand {
     child.stderr.on('end', () => this.#stderr.end());
     child.stderr.on('error', () => undefined);
     this.#output = child.stdout;
-    this.socket = new ChildStdio(child.stdout, child.stdin, (chunk) => this.#watch(chunk));
+    this.socket = new ChildStdio(child.stdout, child.stdin, {
+      watch: (chunk) => this.#watch(chunk),
+      broken: () => (this.#broken = true),
+    });
     // 'error' means the shell could not be started (or signalled); no 'exit' may follow.
     const failed = new Promise<void>((resolve) =>
       child.once('error', (error) => {
@@ -89,6 +99,7 @@ class RunningProxyCommand implements ProxyCommand {
       new Promise<void>((resolve) =>
         child.once('exit', (code, signal) => {
           this.#status = code !== null ? `exit status ${code}` : `killed by ${signal}`;
+          this.#failedStatus = code !== 0;
           resolve();
         }),
       ),
@@ -104,15 +115,20 @@ class RunningProxyCommand implements ProxyCommand {
   }
 
   async blame(fallback: string): Promise<string | undefined> {
-    if (this.#spokeSsh && this.#status === undefined && !this.#startError) return undefined;
-    await Promise.race([this.#closed, delay(BLAME_WAIT_MS)]);
+    const running = !this.#broken && this.#status === undefined && !this.#startError;
+    // It spoke SSH and carries on: the failure lies beyond it (auth, host key, the far end).
+    if (running && this.#spokeSsh) return undefined;
+    // It runs on and printed something else: that says enough, without waiting for its end.
+    if (!running || this.#head.length === 0) {
+      await Promise.race([this.#closed, delay(BLAME_WAIT_MS)]);
+    }
     if (this.#startError) {
       return `ProxyCommand failed: could not start ${this.#shell}: ${this.#startError.message}`;
     }
     const status = this.#status === undefined ? '' : ` (${this.#status})`;
     const said = this.#stderr.first;
     if (this.#spokeSsh) {
-      if (this.#status === undefined || this.#status === 'exit status 0') return undefined;
+      if (!this.#failedStatus) return undefined;
       return `ProxyCommand failed${status}: ${said ?? 'it ended during the SSH handshake'}`;
     }
     const output = this.#head.length > 0 ? `its output is not SSH: "${firstLine(this.#head)}"` : '';
@@ -157,7 +173,7 @@ class RunningProxyCommand implements ProxyCommand {
 
 /**
  * The child's stdout and stdin as one stream, as ssh2 wants its `sock`, with `watch` seeing each
- * chunk read. Node's Duplex.from would do the joining, but it emits an AbortError on a plain
+ * chunk read and `broken` told when the output ends or a pipe fails. Node's Duplex.from would do the joining, but it emits an AbortError on a plain
  * destroy(), which ssh2 would pass on as a connection error. Half-open is off, as on a TCP
  * socket: when the command's output ends, so does its input. Once destroyed (a broken pipe
  * among the reasons) its output is still read, for `watch` alone, until the command ends: what
@@ -169,16 +185,23 @@ class ChildStdio extends Duplex {
   constructor(
     private readonly output: Readable,
     private readonly input: Writable,
-    watch: (chunk: Buffer) => void,
+    private readonly observe: { watch: (chunk: Buffer) => void; broken: () => void },
   ) {
     super({ allowHalfOpen: false });
     output.on('data', (chunk: Buffer) => {
-      watch(chunk);
+      observe.watch(chunk);
       if (this.#open && !this.push(chunk)) output.pause();
     });
-    output.on('end', () => this.push(null));
-    output.on('error', (error) => this.destroy(error));
-    input.on('error', (error) => this.destroy(error));
+    output.on('end', () => {
+      observe.broken();
+      this.push(null);
+    });
+    const fail = (error: Error) => {
+      observe.broken();
+      this.destroy(error);
+    };
+    output.on('error', fail);
+    input.on('error', fail);
   }
 
   override _read(): void {
@@ -186,7 +209,11 @@ class ChildStdio extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (e?: Error | null) => void) {
-    this.input.write(chunk, done);
+    // A failed write reaches ssh2 through `done`, before the pipe's own 'error'.
+    this.input.write(chunk, (error) => {
+      if (error) this.observe.broken();
+      done(error);
+    });
   }
 
   override _final(done: (error?: Error | null) => void): void {
