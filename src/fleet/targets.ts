@@ -5,7 +5,6 @@ import {
   type ParsedSshConfig,
 } from '../hosts/index.js';
 import type { RemoteTarget } from '../transport/transport.js';
-import { UsageError } from '../usage-error.js';
 
 /** How hosts are reached, as ssh's flags and ~/.ssh/config say. */
 export interface SshOptions {
@@ -25,12 +24,6 @@ export function resolveTargets(entries: readonly HostEntry[], ssh: SshOptions): 
       user: ssh.user,
       identityFiles: ssh.identityFiles,
     });
-    if (settings.proxyCommand !== undefined) {
-      // lwt speaks SSH itself and runs no local commands to reach a host.
-      throw new UsageError(
-        `${entry.name}: the ssh config gives it a ProxyCommand, which lwt does not run: use ProxyJump instead`,
-      );
-    }
     return { name: entry.name, home: entry.home, settings };
   });
 }

@@ -55,6 +55,7 @@ export type CheckStage =
   | 'handshake'
   | 'hostkey'
   | 'auth'
+  | 'proxy'
   | 'connect-timeout'
   | 'probe'
   | 'canceled';

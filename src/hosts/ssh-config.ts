@@ -15,9 +15,17 @@ export interface ParsedSshConfig {
 
 /**
  * ProxyCommand is stored as a ProxyJump with this mark in front: OpenSSH takes whichever of the
- * two comes first, and one key lets ssh-config's first-value-wins decide.
+ * two comes first, and one key lets ssh-config's first-value-wins decide. The command follows
+ * the mark in base64url, so that ssh-config's tokenizer (which drops backslashes, folds spaces
+ * inside single quotes and cuts at '#') leaves it as written.
  */
 export const PROXY_COMMAND_MARK = '\u0000ProxyCommand ';
+
+/** The ProxyCommand a ProxyJump value stands for, or undefined when it is a real ProxyJump. */
+export function proxyCommandOf(value: string): string | undefined {
+  if (!value.startsWith(PROXY_COMMAND_MARK)) return undefined;
+  return Buffer.from(value.slice(PROXY_COMMAND_MARK.length), 'base64url').toString('utf8');
+}
 
 /** OpenSSH's READCONF_MAX_DEPTH: deeper Includes are a loop. */
 const MAX_INCLUDE_DEPTH = 16;
@@ -34,7 +42,6 @@ export function parseSshConfig(
   const file = options.file ?? 'ssh config';
   const home = options.homeDir ?? homedir();
   const lines = inlineIncludes(parseText(text, file), home, 0);
-  markProxyCommands(lines);
   return { file, lines };
 }
 
@@ -63,8 +70,9 @@ export async function loadSshConfig(
 
 function parseText(text: string, file: string): SSHConfig {
   try {
-    return SSHConfig.parse(text);
+    return SSHConfig.parse(markProxyCommands(text, file));
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(
       `cannot parse ssh config ${file}: ${(error as Error).message}: fix that line ` +
         '(an unclosed quote, or a Match criterion without its value)',
@@ -93,18 +101,32 @@ function inlineIncludes(lines: SSHConfig, home: string, depth: number): SSHConfi
   return result;
 }
 
-function markProxyCommands(lines: SSHConfig): void {
-  for (const line of lines) {
-    if (line.type !== LineType.DIRECTIVE) continue;
-    if ('config' in line) markProxyCommands(line.config);
-    else if (/^proxycommand$/i.test(line.param)) {
-      const command = Array.isArray(line.value)
-        ? line.value.map((v) => `${v.separator}${v.quoted ? `"${v.val}"` : v.val}`).join('')
-        : line.value;
-      line.param = 'ProxyJump';
-      line.value = PROXY_COMMAND_MARK + command.trim();
-    }
-  }
+/**
+ * Each `ProxyCommand` line as a marked ProxyJump (PROXY_COMMAND_MARK). OpenSSH takes the rest of
+ * the line after the keyword, its blanks and '=' verbatim, quotes, backslashes and '#' included
+ * (readconf.c, oProxyCommand), and so does this.
+ */
+function markProxyCommands(text: string, file: string): string {
+  return text.replace(
+    /^([ \t]*)proxycommand(?=[ \t=]|\r?$)(.*)$/gim,
+    (_line, indent: string, rest: string, offset: number) => {
+      const command = rest.replace(/^[ \t=]+/, '').replace(/[ \t\r\f]+$/, '');
+      if (command === '') {
+        throw new UsageError('ProxyCommand without a command: write one, or none', {
+          file,
+          line: lineNumber(text, offset),
+        });
+      }
+      const encoded = Buffer.from(command, 'utf8').toString('base64url');
+      return `${indent}ProxyJump ${PROXY_COMMAND_MARK}${encoded}`;
+    },
+  );
+}
+
+function lineNumber(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 function isInclude(line: Line): boolean {

@@ -13,8 +13,15 @@ import {
   yesNo,
   type StrictHostKeyChecking,
 } from './ssh-config-values.js';
-import { PROXY_COMMAND_MARK, type ParsedSshConfig } from './ssh-config.js';
-import { expandPath, expandTokens } from './ssh-tokens.js';
+import { proxyCommandOf, type ParsedSshConfig } from './ssh-config.js';
+import {
+  expandPath,
+  expandTokens,
+  isControlCharacter,
+  unsafeHostCharacter,
+  unsafeUserCharacter,
+  usedTokens,
+} from './ssh-tokens.js';
 
 /** How to reach one host, as OpenSSH would work it out from the entry, -l/-i and ssh_config. */
 export interface SshSettings {
@@ -30,7 +37,11 @@ export interface SshSettings {
   readonly identitiesOnly: boolean;
   /** Hosts to jump through, first hop first; each resolved through the same config. */
   readonly proxyJump: readonly SshSettings[];
-  /** ProxyCommand, tokens expanded, when the config sets it before any ProxyJump (OpenSSH's rule). */
+  /**
+   * ProxyCommand, tokens expanded, when the config sets it before any ProxyJump (OpenSSH's
+   * rule). Its standard input and output carry the connection; a later hop of a ProxyJump list
+   * never has one (it is reached through the hop before it).
+   */
   readonly proxyCommand?: string;
   readonly connectTimeoutMs?: number;
   readonly serverAliveIntervalMs?: number;
@@ -68,6 +79,7 @@ export function resolveSshSettings(entry: HostEntry, options: SshResolveOptions 
     config: options.config,
     homeDir: options.homeDir ?? local().homeDir,
     localUser: options.localUser ?? local().user,
+    entry,
   };
   const target = { host: entry.host, user: options.user ?? entry.user, port: entry.port };
   return resolveTarget(target, options.identityFiles ?? [], context, [entry.host], true);
@@ -77,6 +89,8 @@ interface Context {
   readonly config?: ParsedSshConfig;
   readonly homeDir: string;
   readonly localUser: string;
+  /** The host being resolved, for the errors about it. */
+  readonly entry: HostEntry;
 }
 
 function resolveTarget(
@@ -114,15 +128,23 @@ function resolveTarget(
   ];
   const knownHosts = list(values.userknownhostsfile);
   const proxy = single(values.proxyjump);
-  const command = proxy?.startsWith(PROXY_COMMAND_MARK)
-    ? proxy.slice(PROXY_COMMAND_MARK.length)
-    : undefined;
+  const command = proxy === undefined ? undefined : proxyCommandOf(proxy);
   const jump = command === undefined ? proxy : undefined;
   // A later hop of `ProxyJump a,b` is reached through the list, whatever its own config says.
   const proxyCommand =
     followJumps && command !== undefined && command.toLowerCase() !== 'none'
-      ? expandTokens(command, tokens, `ProxyCommand in ${origin}`)
+      ? expandProxyCommand(command, { hostname, alias, port, user }, origin, context)
       : undefined;
+  if (
+    proxyCommand !== undefined &&
+    yesNo(single(values.proxyusefdpass), 'ProxyUseFdpass', origin) === true
+  ) {
+    throw new UsageError(
+      `${context.entry.name}: ProxyUseFdpass in ${origin} asks the ProxyCommand to hand over a ` +
+        'connected socket, which lwt cannot take: set ProxyUseFdpass no for lwt',
+      context.entry.source,
+    );
+  }
   const intervalSeconds = whole(single(values.serveraliveinterval), 'ServerAliveInterval', origin);
   const timeoutSeconds = whole(single(values.connecttimeout), 'ConnectTimeout', origin);
   const countMax = whole(single(values.serveralivecountmax), 'ServerAliveCountMax', origin);
@@ -175,6 +197,83 @@ function resolveHops(
     );
   }
   return hops;
+}
+
+/** Who is reached, as ProxyCommand's tokens see it. */
+interface ProxyTarget {
+  readonly hostname: string;
+  readonly alias: string;
+  readonly port: number;
+  readonly user: string;
+}
+
+/**
+ * ProxyCommand with OpenSSH's tokens (sshconnect.c, expand_proxy_command: %h %k %n %p %r; %k is
+ * HostKeyAlias there, which lwt does not read, so the alias). The command goes to a shell, so a
+ * name or login it takes that holds a shell metacharacter is refused, as OpenSSH 9.6 refuses one
+ * from its command line: lwt's hosts file and -w play that part.
+ */
+function expandProxyCommand(
+  command: string,
+  target: ProxyTarget,
+  origin: string,
+  context: Context,
+): string {
+  const what = `ProxyCommand in ${origin}`;
+  if (command === '-') {
+    throw new UsageError(
+      `${context.entry.name}: ${what} is '-' (the connection on ssh's own standard input and ` +
+        'output), which cannot serve many hosts: write a command, or use ProxyJump',
+      context.entry.source,
+    );
+  }
+  const names: Record<string, { value: string; kind: string; login: boolean }> = {
+    h: { value: target.hostname, kind: 'host name', login: false },
+    k: { value: target.alias, kind: 'host', login: false },
+    n: { value: target.alias, kind: 'host', login: false },
+    r: { value: target.user, kind: 'user', login: true },
+  };
+  for (const token of usedTokens(command)) {
+    const name = Object.hasOwn(names, token) ? names[token] : undefined;
+    if (!name) continue;
+    const bad = name.login ? unsafeUserCharacter(name.value) : unsafeHostCharacter(name.value);
+    if (bad === undefined) continue;
+    throw new UsageError(
+      `${context.entry.name}: ${name.kind} '${printable(name.value)}' would go into the ` +
+        `${what} as %${token}, and ${describeCharacter(bad)} is special to the shell: ` +
+        `use a ${name.login ? 'login' : 'name'} without shell metacharacters, spaces or ` +
+        'control characters (OpenSSH 9.6 refuses them too)',
+      context.entry.source,
+    );
+  }
+  return expandTokens(
+    command,
+    {
+      h: target.hostname,
+      k: target.alias,
+      n: target.alias,
+      p: String(target.port),
+      r: target.user,
+    },
+    what,
+  );
+}
+
+/** A value shown in a one-line message: control characters as \xNN. */
+function printable(value: string): string {
+  return [...value].map((c) => (isControlCharacter(c) ? hexEscape(c) : c)).join('');
+}
+
+function describeCharacter(c: string): string {
+  if (c === '-') return "a leading '-'";
+  if (c === ' ') return 'a space';
+  if (c.length > 1) return `'-' after a blank`;
+  if (/\s/.test(c) || isControlCharacter(c)) return `the character ${hexEscape(c)}`;
+  return c === "'" ? `"'"` : `'${c}'`;
+}
+
+function hexEscape(c: string): string {
+  return `\\x${(c.codePointAt(0) ?? 0).toString(16).padStart(2, '0')}`;
 }
 
 function knownHostsFiles(

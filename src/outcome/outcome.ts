@@ -29,7 +29,9 @@ export type Outcome =
 
 export type OutcomeKind = Outcome['kind'];
 export type TimeoutPhase = 'connect' | 'run';
-export type UnreachableStage = 'dns' | 'refused' | 'reset' | 'handshake' | 'hostkey' | 'auth';
+/** `proxy`: the ssh config's ProxyCommand failed (would not start, ended, or did not speak SSH). */
+export type UnreachableStage =
+  'dns' | 'refused' | 'reset' | 'handshake' | 'hostkey' | 'auth' | 'proxy';
 
 export const OUTCOME_KINDS: readonly OutcomeKind[] = [
   'ok',

@@ -54,3 +54,12 @@ function authMessage(message: string): string {
     ? 'permission denied: the server accepted none of the keys offered (check -i, -l and the agent)'
     : message;
 }
+
+/**
+ * A ProxyCommand to blame (it did not start, ended, or did not speak SSH): its own stage, so
+ * that a broken local command is not read as a broken network. `why` comes from
+ * proxy-command.ts, exit status and first stderr line included.
+ */
+export function proxyFailure(why: string): Outcome {
+  return { kind: 'unreachable', stage: 'proxy', message: why };
+}

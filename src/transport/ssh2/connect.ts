@@ -3,11 +3,12 @@ import { Client } from './ssh2-parts.js';
 import type { Duplex } from 'node:stream';
 import type { SshSettings } from '../../hosts/index.js';
 import type { Outcome } from '../../outcome/outcome.js';
-import { classifyConnectError, type Ssh2Error } from './classify-error.js';
+import { classifyConnectError, proxyFailure, type Ssh2Error } from './classify-error.js';
 import { decideHostKey, type HostKeyPolicy, type KnownHostsCache } from './host-key.js';
 import { loadIdentities } from './identities.js';
 import { skipHostKeysProve } from './skip-host-keys-prove.js';
 import { connectCoalescing } from './coalescing-socket.js';
+import { startProxyCommand, type ProxyCommand } from './proxy-command.js';
 
 export interface ConnectOptions {
   /** Bounds TCP, key exchange and authentication of the whole hop chain. */
@@ -20,29 +21,41 @@ export interface ConnectOptions {
   readonly keepaliveIntervalMs: number;
   readonly keepaliveCountMax: number;
   readonly signal?: AbortSignal;
-  /** Notes for the user (a remembered host key, an unreadable identity). */
+  /** Notes for the user (a remembered host key, an unreadable identity, a ProxyCommand's stderr). */
   readonly onNote?: (message: string) => void;
   /** known_hosts as read for this run; without it, each host reads the files again. */
   readonly knownHosts?: KnownHostsCache;
 }
 
 export type ConnectResult =
-  | { readonly ok: true; readonly client: Client; readonly hops: readonly Client[] }
+  | {
+      readonly ok: true;
+      readonly client: Client;
+      readonly hops: readonly Client[];
+      /**
+       * With a ProxyCommand: settles once its process has ended and been reaped, which follows
+       * the connection's close (or its end, after a grace). Absent when nothing was started.
+       */
+      readonly released?: Promise<void>;
+    }
   | { readonly ok: false; readonly outcome: Outcome };
 
 /**
- * Connects and authenticates to a host, through its ProxyJump hops when it has any, within
- * one deadline. Always resolves; a failure is an outcome that says where it broke.
+ * Connects and authenticates to a host, through its ProxyJump hops or its ProxyCommand when it
+ * has them, within one deadline. Always resolves; a failure is an outcome that says where it
+ * broke, and leaves no process of a ProxyCommand running.
  */
 export async function connectSsh(
   settings: SshSettings,
   options: ConnectOptions,
 ): Promise<ConnectResult> {
   const clients: Client[] = [];
+  const proxies: ProxyCommand[] = [];
   let over = false;
   const destroyAll = () => {
     over = true;
     clients.forEach((c) => c.destroy());
+    proxies.forEach((p) => void p.stop());
   };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<ConnectResult>((resolve) => {
@@ -68,12 +81,22 @@ export async function connectSsh(
     for (const hop of [...settings.proxyJump, settings]) {
       const client = new Client();
       clients.push(client);
-      const result = await connectHop(client, hop, sock, options, () => over);
+      const label =
+        hop === settings ? settings.alias : `${settings.alias} (jump host ${hop.alias})`;
+      const result = await connectHop(client, { settings: hop, label, sock }, options, {
+        isOver: () => over,
+        onProxy: (proxy) => proxies.push(proxy),
+      });
       if (!result.ok) {
         destroyAll();
         return result;
       }
-      if (hop === settings) return { ok: true, client, hops: clients.slice(0, -1) };
+      if (hop === settings) {
+        const hops = clients.slice(0, -1);
+        if (proxies.length === 0) return { ok: true, client, hops };
+        const released = Promise.all(proxies.map((p) => p.ended)).then(() => undefined);
+        return { ok: true, client, hops, released };
+      }
       const next =
         clients.length < settings.proxyJump.length ? settings.proxyJump[clients.length] : settings;
       const forwarded = await forwardTo(client, next ?? settings);
@@ -93,18 +116,35 @@ export async function connectSsh(
   }
 }
 
+/** One hop: its settings, who its notes are about, and the stream it is reached over, if any. */
+interface Hop {
+  readonly settings: SshSettings;
+  readonly label: string;
+  readonly sock: Duplex | undefined;
+}
+
 function connectHop(
   client: Client,
-  settings: SshSettings,
-  sock: Duplex | undefined,
+  hop: Hop,
   options: ConnectOptions,
-  isOver: () => boolean,
+  chain: { isOver: () => boolean; onProxy: (proxy: ProxyCommand) => void },
 ): Promise<ConnectResult> {
+  const { settings, sock } = hop;
   return new Promise((resolve) => {
     let hostKeyRejection: string | undefined;
+    let proxy: ProxyCommand | undefined;
+    let settled = false;
     const settle = (result: ConnectResult) => {
+      if (settled) return;
+      settled = true;
       client.removeAllListeners('ready');
-      resolve(result);
+      if (result.ok || !proxy) return resolve(result);
+      // A ProxyCommand that failed explains the failure better than the broken pipe ssh2 saw.
+      void proxy
+        .blame(result.outcome.kind === 'unreachable' ? result.outcome.message : '')
+        .then((why) =>
+          resolve(why === undefined ? result : { ok: false, outcome: proxyFailure(why) }),
+        );
     };
     client.once('ready', () => settle({ ok: true, client, hops: [] }));
     client.on('error', (error: Ssh2Error) => {
@@ -126,12 +166,20 @@ function connectHop(
       (config) => {
         // The deadline or an abort may have ended the attempt while the keys were read: then
         // nobody would end a connection made now.
-        if (isOver()) return;
-        // A direct connection is made here (coalescing-socket.ts says why); a hop's comes
-        // from the hop before it.
+        if (chain.isOver()) return;
+        // A hop's stream comes from the hop before it, whatever its own config says (as ssh -J
+        // does); else the host's ProxyCommand, else a direct connection (coalescing-socket.ts
+        // says why that one is special).
+        if (!sock && settings.proxyCommand !== undefined) {
+          proxy = startProxyCommand(settings.proxyCommand, {
+            label: hop.label,
+            onNote: options.onNote,
+          });
+          chain.onProxy(proxy);
+        }
         client.connect({
           ...config,
-          sock: sock ?? connectCoalescing(settings.hostname, settings.port),
+          sock: sock ?? proxy?.socket ?? connectCoalescing(settings.hostname, settings.port),
         });
         skipHostKeysProve(client);
       },
