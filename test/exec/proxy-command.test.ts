@@ -59,7 +59,7 @@ describe.skipIf(!sshdAvailable())('lwt through a ProxyCommand', () => {
     const jump = join(dir.path, `jump-${marker}.conf`);
     writeFileSync(jump, readFileSync(fleet.sshConfigPath));
     const path = join(dir.path, `config-${marker}`);
-    const names = 'proxied inner hop sticky dead-jump missing silent';
+    const names = 'proxied inner hop sticky dead-jump missing silent twin-a twin-b';
     writeFileSync(
       path,
       [
@@ -77,6 +77,13 @@ describe.skipIf(!sshdAvailable())('lwt through a ProxyCommand', () => {
         'Host sticky',
         `  HostName ${c}`,
         `  ProxyCommand sh -c 'ssh -F ${jump} -W "$0" ${a}; exec sleep 1000.${marker}' %h:%p`,
+        // One address behind two ProxyCommands: two hosts, as two private networks may be.
+        'Host twin-a',
+        `  HostName ${b}`,
+        `  ProxyCommand ssh -F ${jump} -W %h:%p ${a}`,
+        'Host twin-b',
+        `  HostName ${b}`,
+        `  ProxyCommand no-such-proxy-${marker} %h %p`,
         'Host dead-jump',
         `  HostName ${b}`,
         `  ProxyCommand ssh -F ${jump} -p ${dead.port} -W %h:%p ${dead.address}`,
@@ -113,6 +120,16 @@ describe.skipIf(!sshdAvailable())('lwt through a ProxyCommand', () => {
     expect(normalizeSummary(r.stderr)).toBe(
       `lwt: proxied: ProxyCommand: for ${fleet.addresses[1]}:${fleet.port}\n` +
         'lwt exec: 3 ok (3 hosts in Xs)\n',
+    );
+    expect(await survivors(marker)).toEqual([]);
+  });
+
+  it('keeps apart two hosts with one address behind different ProxyCommands', async () => {
+    const marker = markers.next();
+    const r = await runLwt(['exec', '-F', sshConfig(marker), '-w', 'twin-a,twin-b', '--', 'true']);
+    expect(r.code).toBe(4);
+    expect(normalizeSummary(r.stderr)).toMatch(
+      /^lwt exec: 1 ok, 1 unreachable \(2 hosts in Xs\)\n {2}twin-b: unreachable \(proxy\): /m,
     );
     expect(await survivors(marker)).toEqual([]);
   });

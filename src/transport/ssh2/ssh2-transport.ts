@@ -55,6 +55,9 @@ export class Ssh2Transport implements Transport {
       connection.client.end();
       for (const hop of connection.hops) hop.end();
     }
+    // A ProxyCommand ends once its input does (TERM, then KILL after a second): waited for, so
+    // that it is stopped gently before lwt exits rather than KILLed by the exit hook.
+    await Promise.all(all.map((c) => (c.ok ? c.released : undefined)));
   }
 
   /** The host's connection, opened on first use and shared by every later caller. */
@@ -107,7 +110,11 @@ class Ssh2Host implements HostConnection {
   }
 }
 
+/**
+ * Where a connection goes, hop by hop. A ProxyCommand is part of it: one HostName behind two
+ * bastions (private networks that reuse addresses) is two hosts, not one connection.
+ */
 function connectionKey(settings: SshSettings): string {
-  const hops = settings.proxyJump.map((h) => `${h.user}@${h.hostname}:${h.port}`).join('>');
-  return `${hops}>${settings.user}@${settings.hostname}:${settings.port}`;
+  const hops = [...settings.proxyJump, settings];
+  return JSON.stringify(hops.map((h) => [h.user, h.hostname, h.port, h.proxyCommand ?? null]));
 }
