@@ -294,11 +294,11 @@ describe.skipIf(!sshdAvailable())('lwt put and get against a real sshd', () => {
       [['get', ...ssh(), 'app', file], /a-file: is a file: LOCALDIR must be a folder/],
       [
         ['get', ...ssh(), 'app', join(file, 'under')],
-        /^lwt: LOCALDIR .*a-file: not a folder \(a file is in the way\)$/,
+        /^lwt: LOCALDIR .*a-file: not a folder \(a file is in the way\)\n$/,
       ],
       [
         ['get', ...ssh(), 'app', '/proc/lwt-get'],
-        /^lwt: LOCALDIR \/proc\/lwt-get: cannot make the folder: no such file or directory$/,
+        /^lwt: LOCALDIR \/proc\/lwt-get: cannot make the folder: no such file or directory\n$/,
       ],
       [['put', ...ssh(), join(work, 'src'), ''], /REMOTE is empty/],
       [['put', '--per-host', ...ssh(), empty, 'nothing'], /no folder named after a selected host/],
