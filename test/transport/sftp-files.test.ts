@@ -23,6 +23,7 @@ function silentSftp() {
     write: keep('write'),
     close: keep('close'),
     opendir: keep('opendir'),
+    read: keep('read'),
   } as unknown as SFTPWrapper;
   return { sftp, waiting, calls };
 }
@@ -77,6 +78,19 @@ describe('SftpFiles', () => {
     controller.abort(new TransferAborted('timed out'));
     const later = session.stat('/d');
     await expect(later).rejects.toThrow('timed out');
+  });
+
+  it('a read that fails without a buffer (a channel closed under it) is the error of that read', async () => {
+    const { sftp, waiting } = silentSftp();
+    const session = new SftpFiles(sftp, new AbortController().signal);
+    const read = session.read('/d/big', Buffer.from([1]), 1024, 0);
+    // What ssh2 passes when it cleans up the requests of a closed channel: no bytes, no buffer.
+    (waiting[0] as (error: Error, bytes?: number, buffer?: Buffer) => void)(
+      new Error('No response from server'),
+    );
+    const error: unknown = await read.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransferError);
+    expect((error as TransferError).message).toBe('/d/big: No response from server');
   });
 });
 

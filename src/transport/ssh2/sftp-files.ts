@@ -58,10 +58,12 @@ export class SftpFiles implements RemoteFiles {
   read(path: string, handle: Buffer, length: number, position: number): Promise<Buffer> {
     return this.call(path, (done) =>
       this.sftp.read(handle, Buffer.alloc(length), 0, length, position, (error, bytes, buffer) => {
-        // ssh2 reports the end of the file as an EOF status error.
+        // ssh2 reports the end of the file as an EOF status error; on its other errors (a
+        // channel that closed with reads pending) it passes no buffer at all.
         if (error && (error as { code?: unknown }).code === SFTP_EOF)
           done(undefined, Buffer.alloc(0));
-        else done(error, buffer.subarray(0, bytes));
+        else if (error) done(error, Buffer.alloc(0));
+        else done(undefined, buffer.subarray(0, bytes));
       }),
     );
   }
