@@ -97,6 +97,8 @@ async function parse(
   commands: readonly Register[],
 ): Promise<boolean> {
   let parser: Argv = yargs()
+    // Not the user's locale: usageError below reads yargs' English messages.
+    .locale('en')
     .scriptName('lwt')
     .version(lwtVersion())
     .usage(
