@@ -5,7 +5,7 @@ import { translateAlias } from './aliases.js';
  * The process entry of bin/lwt and the LWT-named bins: run the CLI on this process's streams
  * and exit with its code once output is flushed.
  */
-export async function runCli(alias?: string, onCommandLoaded?: () => void): Promise<void> {
+export async function runCli(alias?: string): Promise<void> {
   restoreLauncherEnv(process.env);
   const argv = translateAlias(alias, process.argv.slice(2));
   const code = await main(argv, {
@@ -14,7 +14,6 @@ export async function runCli(alias?: string, onCommandLoaded?: () => void): Prom
     stderr: process.stderr,
     env: process.env,
     setExitCode: () => {},
-    onCommandLoaded,
   });
   process.exitCode = code;
   // Some handles (stdin read by readline, a lingering socket) can keep the loop alive after

@@ -248,8 +248,7 @@ describe('the bins with a code cache', () => {
     expect(second).toEqual(first);
     expect(first.stdout).toBe('one\n');
     expect(first.code).toBe(1);
-    // Not written again: the second run took it (a refused cache is replaced at exit). This
-    // also checks that tiering.ts put V8's flag back before the first run wrote the cache.
+    // Not written again: the second run took it (a refused cache is replaced at exit).
     expect(readdirSync(cacheDir)).toEqual(files);
     const after = statSync(join(cacheDir, files[0] as string));
     expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
