@@ -1,11 +1,9 @@
 // Part of `npm run build`: bundles the CLI (src/cli/entry.ts and everything it imports, yargs
 // and ssh2 included) into one CommonJS file, dist/cli-bundle/lwt.cjs, that the bins load through
-// V8's code cache (src/cli/start.ts). tsc still builds dist/ for the library and its types.
-// Why: loading ~150 separate ES modules cost about 0.1 s of CPU at every start, and compiling
-// what remains about as much again; one script can be compiled once and cached, ES modules
-// cannot be on Node 20. Measured in NOTES.md (2026-11-23, third and fourth sessions).
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Node's compile cache (src/cli/start.ts). tsc still builds dist/ for the library and its types.
+// Why: loading ~150 separate ES modules cost about 0.1 s of CPU at every start (NOTES.md,
+// 2026-11-23, third and fourth sessions).
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -98,11 +96,3 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-
-// The code cache (src/cli/code-cache.ts) tells builds apart by this line as well as by the
-// file's size, mtime and inode: npm gives every file it installs the same mtime.
-const bundle = 'dist/cli-bundle/lwt.cjs';
-const text = readFileSync(bundle, 'utf8');
-const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
-const mapLine = text.lastIndexOf('//# sourceMappingURL=');
-writeFileSync(bundle, `${text.slice(0, mapLine)}//# lwt-bundle-id=${id}\n${text.slice(mapLine)}`);
