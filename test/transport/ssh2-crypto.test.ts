@@ -64,7 +64,9 @@ describe("node:crypto's fast paths for ssh2", () => {
     for (const key of [der25519.subarray(0, 43), Buffer.concat([der25519, Buffer.from([0])])]) {
       expect(judged(createPublicKey, key)).toEqual(judged(nodeCrypto.createPublicKey, key));
     }
-    expect(judged(createPublicKey, der25519.subarray(0, 43))).toMatch(/error|unsupported|decode/i);
+    // Node refuses a cut key; its words differ from one Node to the next.
+    const cut = der25519.subarray(0, 43);
+    expect(() => createPublicKey({ key: cut, format: 'der', type: 'spki' })).toThrow();
   });
 
   it('exports an X25519 public key as the SPKI DER node:crypto would, and agrees on secrets', () => {
