@@ -63,19 +63,6 @@ describe('the bin launcher', () => {
     }
   });
 
-  it('hands NODE_EXTRA_CA_CERTS to the commands without Node reading it itself', async () => {
-    const missing = '/nonexistent/lwt-test-ca.pem';
-    const result = await runBin(
-      ['run', '-j', '1', '--tag', 'none'],
-      'echo "$NODE_EXTRA_CA_CERTS ${_LWT_NODE_EXTRA_CA_CERTS-none}"\n',
-      { ...cleanEnv(), NODE_EXTRA_CA_CERTS: missing },
-    );
-    expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`${missing} none\n`);
-    // A node that read the variable at start-up warns that it could not load the file.
-    expect(result.stderr).not.toMatch(/extra certs/i);
-  });
-
   it('starts `lwt put` with glibc told to keep its memory, unless the user set GLIBC_TUNABLES; `lwt get` and the rest without', async () => {
     const ours = await environOfRunning(['put'], {});
     // glibc cuts the variable at its first ':' in the memory /proc shows (it parses it in
@@ -123,15 +110,14 @@ describe('the bin launcher', () => {
 });
 
 describe('restoreLauncherEnv', () => {
-  it("takes out the launcher's GLIBC_TUNABLES and puts NODE_EXTRA_CA_CERTS back", () => {
+  it("takes out the launcher's GLIBC_TUNABLES", () => {
     const env: NodeJS.ProcessEnv = {
       GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1',
       _LWT_GLIBC_TUNABLES: 'set',
-      _LWT_NODE_EXTRA_CA_CERTS: '/etc/ca.pem',
       PATH: '/bin',
     };
     restoreLauncherEnv(env);
-    expect(env).toEqual({ NODE_EXTRA_CA_CERTS: '/etc/ca.pem', PATH: '/bin' });
+    expect(env).toEqual({ PATH: '/bin' });
   });
 
   it("leaves the user's own GLIBC_TUNABLES alone", () => {
