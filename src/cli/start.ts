@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { enableCompileCache } from './compile-cache.js';
-import { releaseHeapFlag } from './heap-flag.js';
 
 /**
  * The CLI bundle that scripts/bundle-cli.mjs builds: lwt's CLI with yargs and ssh2 in one file.
@@ -13,12 +12,8 @@ interface CliBundle {
   runCli(alias?: string): Promise<void>;
 }
 
-/**
- * What the bins call: puts get's heap flag back first (heap-flag.ts), loads the CLI bundle
- * through Node's compile cache (compile-cache.ts), and runs the CLI.
- */
+/** What the bins call: loads the CLI bundle through Node's compile cache, and runs the CLI. */
 export async function startCli(alias?: string): Promise<void> {
-  releaseHeapFlag();
   enableCompileCache();
   const bundle = createRequire(import.meta.url)(BUNDLE) as CliBundle;
   await bundle.runCli(alias);

@@ -55,7 +55,7 @@ describe('the bin launcher', () => {
     expect(result.code).toBe(1);
   });
 
-  it('starts put and get too (get with its V8 flag): a usage error comes back as exit 2', async () => {
+  it('starts put and get too: a usage error comes back as exit 2', async () => {
     for (const command of ['put', 'put-all', 'get', 'get-all']) {
       const result = await runBin([command, 'only-one-path'], '', cleanEnv());
       expect(result.code).toBe(2);
