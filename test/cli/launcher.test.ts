@@ -8,14 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { restoreLauncherEnv } from '../../src/cli/entry.js';
 import { bins, repoRoot } from '../helpers/lwt-process.js';
 
-/** Runs bin/lwt as a shell would start it: its `#!/bin/sh` line, not `node bin/lwt`. */
+/** Runs a bin (bin/lwt unless given) as a shell would start it: its `#!` line, not `node bin`. */
 function runBin(
   args: readonly string[],
   input: string,
   env: NodeJS.ProcessEnv,
+  bin: string = bins.lwt,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bins.lwt, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -53,6 +54,25 @@ describe('the bin launcher', () => {
     );
     expect(result.stdout).toBe('a  b|c"d|\n');
     expect(result.code).toBe(1);
+  });
+
+  it('exists for every bin in package.json, each starting its own command', async () => {
+    const { bin } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    const helps: Record<string, string> = {};
+    for (const [name, path] of Object.entries(bin)) {
+      const result = await runBin(['--help'], '', cleanEnv(), join(repoRoot, path));
+      helps[name] = `${result.code} ${result.stdout.split('\n')[0]}`;
+    }
+    expect(helps).toEqual({
+      lwt: '0 lwt <command> [options]',
+      'execute-all': '0 lwt exec [command..]',
+      multiprocess: '0 lwt run [file]',
+      'put-all': '0 lwt put [paths..]',
+      'put-all-diff': '0 lwt put [paths..]',
+      'get-all': '0 lwt get [remote] [localdir]',
+    });
   });
 
   it('starts put and get too: a usage error comes back as exit 2', async () => {
