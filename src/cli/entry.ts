@@ -22,9 +22,9 @@ export async function runCli(alias?: string): Promise<void> {
 }
 
 /**
- * For `lwt put` bin/'s launcher adds GLIBC_TUNABLES (marked by _LWT_GLIBC_TUNABLES) when the
- * user had none. Put the environment back as it was, so that the commands lwt starts see what
- * they were given.
+ * For `lwt put` the bins (scripts/make-bins.mjs) add GLIBC_TUNABLES, marked by
+ * _LWT_GLIBC_TUNABLES, when the user had none. Put the environment back as it was, so that the
+ * commands lwt starts see what they were given.
  */
 export function restoreLauncherEnv(env: NodeJS.ProcessEnv): void {
   if (env._LWT_GLIBC_TUNABLES === undefined) return;
