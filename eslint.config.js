@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -62,6 +64,8 @@ const layerRules = LAYERS.flatMap((layer, rank) => {
   });
 });
 
+const { bin: bins } = JSON.parse(readFileSync(join(import.meta.dirname, 'package.json'), 'utf8'));
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
   js.configs.recommended,
@@ -80,9 +84,10 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
-    // The bins are CommonJS (bin/package.json says so to Node). Named one by one: ESLint
-    // lints a file without an extension only when a pattern that does not end in `*` names it.
-    files: ['bin/{lwt,execute-all,get-all,multiprocess,put-all,put-all-diff}'],
+    // The bins (scripts/make-bins.mjs writes them) are CommonJS (bin/package.json says so to
+    // Node). Named one by one: ESLint lints a file without an extension only when a pattern
+    // that does not end in `*` names it.
+    files: Object.values(bins),
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

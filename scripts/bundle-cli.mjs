@@ -1,11 +1,9 @@
 // Part of `npm run build`: bundles the CLI (src/cli/entry.ts and everything it imports, yargs
 // and ssh2 included) into one CommonJS file, dist/cli-bundle/lwt.cjs, that the bins load through
-// V8's code cache (src/cli/start.ts). tsc still builds dist/ for the library and its types.
-// Why: loading ~150 separate ES modules cost about 0.1 s of CPU at every start, and compiling
-// what remains about as much again; one script can be compiled once and cached, ES modules
-// cannot be on Node 20. Measured in NOTES.md (2026-11-23, third and fourth sessions).
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Node's compile cache (src/cli/start.ts). tsc still builds dist/ for the library and its types.
+// Why: loading ~150 separate ES modules cost about 0.1 s of CPU at every start (NOTES.md,
+// 2026-11-23, third and fourth sessions).
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -22,10 +20,11 @@ const ssh2Binding = {
   },
 };
 
-// ssh2's own `require('crypto')` gets node:crypto with faster paths for the 25519 key imports
-// and exports it makes on every connection and the random padding of every packet;
-// src/transport/ssh2/ssh2-crypto.ts says why. Only ssh2's files: the rest of the bundle keeps
-// node:crypto as it is. If the filter ever stops matching, nothing breaks: ssh2 is slower.
+// ssh2's own `require('crypto')` gets node:crypto with faster paths for the X25519 key export
+// of every key exchange and the random padding of every packet; src/transport/ssh2/
+// ssh2-crypto.ts says why. Only ssh2's files: the rest of the bundle keeps node:crypto as it
+// is. If the filter stopped matching, ssh2 would only be slower: test/transport/
+// ssh2-crypto-bundle.test.ts checks that it matches.
 const ssh2Crypto = {
   name: 'ssh2-crypto',
   setup(builder) {
@@ -98,11 +97,3 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-
-// The code cache (src/cli/code-cache.ts) tells builds apart by this line as well as by the
-// file's size, mtime and inode: npm gives every file it installs the same mtime.
-const bundle = 'dist/cli-bundle/lwt.cjs';
-const text = readFileSync(bundle, 'utf8');
-const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
-const mapLine = text.lastIndexOf('//# sourceMappingURL=');
-writeFileSync(bundle, `${text.slice(0, mapLine)}//# lwt-bundle-id=${id}\n${text.slice(mapLine)}`);

@@ -9,6 +9,4 @@ export interface CliContext {
   /** Where .lwt/config.json is looked for; default process.cwd(). */
   readonly cwd?: string;
   readonly setExitCode: (code: number) => void;
-  /** Called once the command's modules are loaded, before it parses and runs (start.ts). */
-  readonly onCommandLoaded?: () => void;
 }

@@ -5,7 +5,7 @@ import { translateAlias } from './aliases.js';
  * The process entry of bin/lwt and the LWT-named bins: run the CLI on this process's streams
  * and exit with its code once output is flushed.
  */
-export async function runCli(alias?: string, onCommandLoaded?: () => void): Promise<void> {
+export async function runCli(alias?: string): Promise<void> {
   restoreLauncherEnv(process.env);
   const argv = translateAlias(alias, process.argv.slice(2));
   const code = await main(argv, {
@@ -14,7 +14,6 @@ export async function runCli(alias?: string, onCommandLoaded?: () => void): Prom
     stderr: process.stderr,
     env: process.env,
     setExitCode: () => {},
-    onCommandLoaded,
   });
   process.exitCode = code;
   // Some handles (stdin read by readline, a lingering socket) can keep the loop alive after
@@ -23,18 +22,12 @@ export async function runCli(alias?: string, onCommandLoaded?: () => void): Prom
 }
 
 /**
- * bin/'s launcher starts node without NODE_EXTRA_CA_CERTS (Node 20 parses that file at start-up
- * and lwt makes no TLS connection) and keeps its value in _LWT_NODE_EXTRA_CA_CERTS; for `lwt
- * put` it adds GLIBC_TUNABLES (marked by _LWT_GLIBC_TUNABLES) when the user had none. Put the
- * environment back as it was, so that the commands lwt starts see what they were given.
+ * For `lwt put` the bins (scripts/make-bins.mjs) add GLIBC_TUNABLES, marked by
+ * _LWT_GLIBC_TUNABLES, when the user had none. Put the environment back as it was, so that the
+ * commands lwt starts see what they were given.
  */
 export function restoreLauncherEnv(env: NodeJS.ProcessEnv): void {
-  if (env._LWT_GLIBC_TUNABLES !== undefined) {
-    delete env.GLIBC_TUNABLES;
-    delete env._LWT_GLIBC_TUNABLES;
-  }
-  const saved = env._LWT_NODE_EXTRA_CA_CERTS;
-  if (saved === undefined) return;
-  env.NODE_EXTRA_CA_CERTS = saved;
-  delete env._LWT_NODE_EXTRA_CA_CERTS;
+  if (env._LWT_GLIBC_TUNABLES === undefined) return;
+  delete env.GLIBC_TUNABLES;
+  delete env._LWT_GLIBC_TUNABLES;
 }

@@ -29,7 +29,6 @@ export async function main(argv: readonly string[], context: CliContext): Promis
       ...settingsFromEnv(context.env),
     };
     const commands = await loadCommands(argv);
-    context.onCommandLoaded?.();
     for (;;) {
       try {
         const helped = await parse(argv, withExit, settings, commands);
@@ -97,6 +96,8 @@ async function parse(
   commands: readonly Register[],
 ): Promise<boolean> {
   let parser: Argv = yargs()
+    // Not the user's locale: usageError below reads yargs' English messages.
+    .locale('en')
     .scriptName('lwt')
     .version(lwtVersion())
     .usage(

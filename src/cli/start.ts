@@ -1,9 +1,6 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { cacheFileFor, loadCommonJs } from './code-cache.js';
-import { releaseHeapFlag } from './heap-flag.js';
-import { commandOf } from './command-names.js';
-import { raiseTierUpBudget } from './tiering.js';
-import { ExitCode } from '../outcome/exit-code.js';
+import { enableCompileCache } from './compile-cache.js';
 
 /**
  * The CLI bundle that scripts/bundle-cli.mjs builds: lwt's CLI with yargs and ssh2 in one file.
@@ -12,33 +9,12 @@ import { ExitCode } from '../outcome/exit-code.js';
 const BUNDLE = fileURLToPath(new URL('../cli-bundle/lwt.cjs', import.meta.url));
 
 interface CliBundle {
-  runCli(alias?: string, onCommandLoaded?: () => void): Promise<void>;
+  runCli(alias?: string): Promise<void>;
 }
 
-/**
- * What the bins call: puts get's heap flag back first (heap-flag.ts), loads the CLI bundle
- * through V8's code cache (code-cache.ts says why), once the command's modules are loaded lets
- * V8 optimize later (tiering.ts), puts that back and writes the cache when the run exits if
- * there was none, and runs the CLI.
- */
+/** What the bins call: loads the CLI bundle through Node's compile cache, and runs the CLI. */
 export async function startCli(alias?: string): Promise<void> {
-  releaseHeapFlag();
-  const command = commandOf(alias, process.argv.slice(2));
-  const loaded = loadCommonJs(BUNDLE, cacheFileFor(command));
-  let restoreTiering: (() => void) | undefined;
-  const tuneV8 = () => {
-    // Not before: a V8 flag changed costs Node's code cache for every built-in module loaded
-    // afterwards, and a command's modules load node:child_process, dns, zlib, readline (15 ms
-    // more a start). `performance` loads perf_hooks on first use, which a fleet command makes.
-    performance.now();
-    restoreTiering = raiseTierUpBudget();
-  };
-  // runCli ends with process.exit; 'exit' handlers run synchronously, before the process goes.
-  process.once('exit', (code) => {
-    restoreTiering?.();
-    // A usage error only parsed its arguments. Complete: the command did all its work, ok or
-    // not (1: a command failed); a timeout, an unreachable host or Ctrl-C may have cut it short.
-    if (code !== ExitCode.usage) loaded.save(code === ExitCode.ok || code === ExitCode.failed);
-  });
-  await (loaded.exports as CliBundle).runCli(alias, tuneV8);
+  enableCompileCache();
+  const bundle = createRequire(import.meta.url)(BUNDLE) as CliBundle;
+  await bundle.runCli(alias);
 }

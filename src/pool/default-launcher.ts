@@ -15,12 +15,13 @@ let spawner: Spawner | undefined;
 
 /**
  * lwt-spawner where it was built (there was a C compiler at build time), else Node's own
- * spawn. LWT_SPAWNER=node forces the latter. Chosen once per process.
+ * spawn. LWT_SPAWNER=node forces the latter. Chosen once per process; a spawner that cannot
+ * run here (built for another machine, say) hands its commands to Node's spawn.
  */
 export function defaultLauncher(): Launcher {
   if (chosen) return chosen;
   if (process.env.LWT_SPAWNER !== 'node' && isExecutable(SPAWNER_PATH)) {
-    const own = new Spawner(SPAWNER_PATH);
+    const own = new Spawner(SPAWNER_PATH, nodeLauncher);
     spawner = own;
     chosen = (command, options, callbacks) => own.launch(command, options, callbacks);
   } else {

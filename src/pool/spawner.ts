@@ -3,11 +3,21 @@ import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { decodeWaitStatus } from '../outcome/decode.js';
 import type { Outcome } from '../outcome/outcome.js';
-import { type LaunchCallbacks, type Launched, type LaunchOptions, startFailure } from './launch.js';
+import {
+  type LaunchCallbacks,
+  type Launched,
+  type Launcher,
+  type LaunchOptions,
+  startFailure,
+} from './launch.js';
 
 interface Job {
   readonly callbacks: LaunchCallbacks;
   readonly resolvePid: (pid: number | undefined) => void;
+  /** Starts the command with the fallback launcher instead (the spawner could not run). */
+  readonly relaunch: (fallback: Launcher) => void;
+  /** The fallback's own handle, once the job went there. */
+  moved?: Launched;
   status?: number;
   pipesClosed: boolean;
 }
@@ -20,27 +30,44 @@ type SpawnerProcess = ChildProcessByStdio<Writable, Readable, Readable>;
  * first use, kept out of the event loop's count while no command runs so that it never keeps
  * lwt alive, and restarted if it dies. Commands it had running when it died end with an error
  * outcome.
+ *
+ * Given a fallback, a spawner that cannot run at all (a file of another architecture, or not
+ * an executable: exec fails, or the shell that execvp falls back to gives up on it) hands its
+ * commands to the fallback, and every later one: none of them had started.
  */
 export class Spawner {
   readonly #path: string;
+  readonly #fallback: Launcher | undefined;
+  #unusable = false;
   #process: SpawnerProcess | undefined;
   #jobs = new Map<number, Job>();
   #nextId = 0;
   #pending: Buffer[] = [];
   #stderr = '';
 
-  /** `path`: the lwt-spawner executable. */
-  constructor(path: string) {
+  /** `path`: the lwt-spawner executable; `fallback`: what starts commands if it cannot run. */
+  constructor(path: string, fallback?: Launcher) {
     this.#path = path;
+    this.#fallback = fallback;
   }
 
   launch(command: string, options: LaunchOptions, callbacks: LaunchCallbacks): Launched {
+    if (this.#unusable && this.#fallback) return this.#fallback(command, options, callbacks);
     const proc = this.#process ?? this.#start();
     const id = this.#nextId++;
     let resolvePid: (pid: number | undefined) => void = () => undefined;
     const pid = new Promise<number | undefined>((resolve) => (resolvePid = resolve));
     if (this.#jobs.size === 0) this.#ref(proc, true);
-    this.#jobs.set(id, { callbacks, resolvePid, pipesClosed: false });
+    const job: Job = {
+      callbacks,
+      resolvePid,
+      pipesClosed: false,
+      relaunch: (fallback) => {
+        job.moved = fallback(command, options, callbacks);
+        void job.moved.pid.then(resolvePid);
+      },
+    };
+    this.#jobs.set(id, job);
     const cwd = Buffer.from(options.cwd ?? '');
     const env = options.env === undefined ? undefined : encodeEnv(options.env);
     const cmd = Buffer.from(command);
@@ -55,7 +82,8 @@ export class Spawner {
     return {
       pid,
       dropPipes: () => {
-        if (this.#jobs.has(id)) proc.stdin.write(`D ${id}\n`);
+        if (job.moved) job.moved.dropPipes();
+        else if (this.#jobs.has(id)) proc.stdin.write(`D ${id}\n`);
       },
     };
   }
@@ -89,22 +117,34 @@ export class Spawner {
     });
     // A write after it died fails with EPIPE; the exit handler below reports it.
     proc.stdin.on('error', () => undefined);
-    const gone = (why: string): void => {
+    let spoke = false;
+    proc.stdout.once('data', () => (spoke = true));
+    const gone = (why: string, couldNotRun: boolean): void => {
       if (this.#process !== proc) return;
       this.#process = undefined;
-      const message = `lwt's spawner (${this.#path}) ${why}${this.#stderr ? `: ${this.#stderr.trim()}` : ''}`;
       const jobs = [...this.#jobs.values()];
       this.#jobs.clear();
       this.#pending = [];
+      // It never ran: no command of these started, so they can all start elsewhere.
+      if (couldNotRun && !spoke && this.#fallback) {
+        this.#unusable = true;
+        for (const job of jobs) job.relaunch(this.#fallback);
+        return;
+      }
+      const message = `lwt's spawner (${this.#path}) ${why}${this.#stderr ? `: ${this.#stderr.trim()}` : ''}`;
       for (const job of jobs) {
         job.resolvePid(undefined);
         job.callbacks.close({ kind: 'error', message });
       }
     };
     proc.on('error', (error) =>
-      gone(`could not run (${error.message}); LWT_SPAWNER=node starts commands from Node`),
+      gone(`could not run (${error.message}); LWT_SPAWNER=node starts commands from Node`, true),
     );
-    proc.on('close', (code, signal) => gone(`ended (${signal ?? `exit ${code}`})`));
+    // lwt-spawner itself exits 0 or 1; 126 and 127 are the shell's "cannot execute" and "not
+    // found", which is what execvp's fallback to /bin/sh gives for a file exec refused.
+    proc.on('close', (code, signal) =>
+      gone(`ended (${signal ?? `exit ${code}`})`, code === 126 || code === 127),
+    );
     return proc;
   }
 

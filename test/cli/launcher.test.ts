@@ -8,14 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { restoreLauncherEnv } from '../../src/cli/entry.js';
 import { bins, repoRoot } from '../helpers/lwt-process.js';
 
-/** Runs bin/lwt as a shell would start it: its `#!/bin/sh` line, not `node bin/lwt`. */
+/** Runs a bin (bin/lwt unless given) as a shell would start it: its `#!` line, not `node bin`. */
 function runBin(
   args: readonly string[],
   input: string,
   env: NodeJS.ProcessEnv,
+  bin: string = bins.lwt,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bins.lwt, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -55,25 +56,31 @@ describe('the bin launcher', () => {
     expect(result.code).toBe(1);
   });
 
-  it('starts put and get too (get with its V8 flag): a usage error comes back as exit 2', async () => {
+  it('exists for every bin in package.json, each starting its own command', async () => {
+    const { bin } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    const helps: Record<string, string> = {};
+    for (const [name, path] of Object.entries(bin)) {
+      const result = await runBin(['--help'], '', cleanEnv(), join(repoRoot, path));
+      helps[name] = `${result.code} ${result.stdout.split('\n')[0]}`;
+    }
+    expect(helps).toEqual({
+      lwt: '0 lwt <command> [options]',
+      'execute-all': '0 lwt exec [command..]',
+      multiprocess: '0 lwt run [file]',
+      'put-all': '0 lwt put [paths..]',
+      'put-all-diff': '0 lwt put [paths..]',
+      'get-all': '0 lwt get [remote] [localdir]',
+    });
+  });
+
+  it('starts put and get too: a usage error comes back as exit 2', async () => {
     for (const command of ['put', 'put-all', 'get', 'get-all']) {
       const result = await runBin([command, 'only-one-path'], '', cleanEnv());
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^lwt: /);
     }
-  });
-
-  it('hands NODE_EXTRA_CA_CERTS to the commands without Node reading it itself', async () => {
-    const missing = '/nonexistent/lwt-test-ca.pem';
-    const result = await runBin(
-      ['run', '-j', '1', '--tag', 'none'],
-      'echo "$NODE_EXTRA_CA_CERTS ${_LWT_NODE_EXTRA_CA_CERTS-none}"\n',
-      { ...cleanEnv(), NODE_EXTRA_CA_CERTS: missing },
-    );
-    expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`${missing} none\n`);
-    // A node that read the variable at start-up warns that it could not load the file.
-    expect(result.stderr).not.toMatch(/extra certs/i);
   });
 
   it('starts `lwt put` with glibc told to keep its memory, unless the user set GLIBC_TUNABLES; `lwt get` and the rest without', async () => {
@@ -123,15 +130,14 @@ describe('the bin launcher', () => {
 });
 
 describe('restoreLauncherEnv', () => {
-  it("takes out the launcher's GLIBC_TUNABLES and puts NODE_EXTRA_CA_CERTS back", () => {
+  it("takes out the launcher's GLIBC_TUNABLES", () => {
     const env: NodeJS.ProcessEnv = {
       GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1',
       _LWT_GLIBC_TUNABLES: 'set',
-      _LWT_NODE_EXTRA_CA_CERTS: '/etc/ca.pem',
       PATH: '/bin',
     };
     restoreLauncherEnv(env);
-    expect(env).toEqual({ NODE_EXTRA_CA_CERTS: '/etc/ca.pem', PATH: '/bin' });
+    expect(env).toEqual({ PATH: '/bin' });
   });
 
   it("leaves the user's own GLIBC_TUNABLES alone", () => {

@@ -13,6 +13,15 @@ interface BufferPool {
 const require = createRequire(import.meta.url);
 const pool = require('ssh2/lib/protocol/bufferPool.js') as BufferPool;
 
+/** Whether two buffers share any byte of memory. */
+function overlaps(a: Buffer, b: Buffer): boolean {
+  return (
+    a.buffer === b.buffer &&
+    a.byteOffset < b.byteOffset + b.length &&
+    b.byteOffset < a.byteOffset + a.length
+  );
+}
+
 describe("ssh2's buffer pool (lwt's patch)", () => {
   it('is applied: ssh2 takes its packets from it, and gives them back', () => {
     const crypto = require.resolve('ssh2/lib/protocol/crypto.js');
@@ -47,9 +56,11 @@ describe("ssh2's buffer pool (lwt's patch)", () => {
     const foreign = Buffer.allocUnsafeSlow(100_000);
     pool.giveBuffer(foreign);
     expect(pool.takeBuffer(100_000).buffer).not.toBe(foreign.buffer);
+    // Node may cut small buffers from a shared pool of its own (8 KiB on Node 20 and 22, 64 KiB
+    // on 24): what counts is that the bytes of one given back are never handed out again.
     const small = pool.takeBuffer(pool.MIN_POOLED - 1);
     pool.giveBuffer(small);
-    expect(pool.takeBuffer(pool.MIN_POOLED - 1).buffer).not.toBe(small.buffer);
+    expect(overlaps(pool.takeBuffer(pool.MIN_POOLED - 1), small)).toBe(false);
   });
 
   it('keeps at most 32 MiB waiting: what is given back beyond that is left to the collector', () => {

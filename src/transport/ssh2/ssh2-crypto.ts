@@ -1,75 +1,24 @@
 /**
  * node:crypto as ssh2 sees it inside lwt's CLI bundle (scripts/bundle-cli.mjs points ssh2's
- * `require('crypto')` here): the same module, with faster paths for four calls that ssh2
- * makes on every connection or packet. Measured in NOTES.md (2026-11-23, fourth session).
+ * `require('crypto')` here): the same module, with faster paths for two calls that ssh2 makes
+ * on every connection or packet. Each gives the very bytes the slow one would (tested against
+ * it); anything else goes to node:crypto unchanged. Measured on Node 20, 22 and 24 in NOTES.md
+ * (2026-12-03), where the other fast paths this module had (key imports, PEM signature checks)
+ * went: they paid under Node 20's OpenSSL 3.0 and not under 22's and 24's OpenSSL 3.5.
  *
- * Three are keys: OpenSSL 3 imports and exports keys through its generic DER/PEM encoders and decoders,
- * which cost 150-270 us a call on this machine, while the same key as a JWK (its raw 32 bytes)
- * takes 3-30 us. ssh2 exports its X25519 public key as SPKI DER and keeps the last 32 bytes,
- * imports the server's as DER it has just built around 32 bytes, and checks the host key's
- * signature with a PEM string it has built the same way: 0.4 ms a host, about 8% of `lwt exec`
- * at 200 hosts. Each fast path gives the very key or bytes the slow one would (tested against
- * it); anything else goes to node:crypto unchanged.
+ * ssh2 exports its X25519 public key as SPKI DER and keeps the last 32 bytes: OpenSSL's
+ * encoder costs 30-140 us a connection more than the same key as a JWK (its raw 32 bytes).
  *
- * The fourth is the random padding of every packet sent (4-19 bytes): randomFillSync costs
- * 4 us a call whatever the size, 3% of the CPU of a 10 MB put. Small fills come from a pool
- * that node:crypto refills 4 KiB at a time; each byte is used once.
+ * The random padding of every packet sent (4-19 bytes): randomFillSync costs 5-11 us a call
+ * whatever the size, under 1 us from a pool that node:crypto refills 4 KiB at a time; each
+ * byte is used once.
  */
 import * as nodeCrypto from 'node:crypto';
-import type {
-  KeyLike,
-  KeyObject,
-  PublicKeyInput,
-  VerifyJsonWebKeyInput,
-  VerifyKeyObjectInput,
-  VerifyPublicKeyInput,
-} from 'node:crypto';
 
 export * from 'node:crypto';
 
-/** The SPKI DER of a 25519 public key is this header, then the 32 raw bytes. */
-const SPKI_HEADER = {
-  X25519: Buffer.from('302a300506032b656e032100', 'hex'),
-  Ed25519: Buffer.from('302a300506032b6570032100', 'hex'),
-} as const;
-type Curve = keyof typeof SPKI_HEADER;
-const SPKI_LENGTH = 12 + 32;
-
-/** The raw key inside a 25519 SPKI DER, or undefined when `der` is anything else. */
-function rawFromSpki(der: Uint8Array, curve: Curve): Buffer | undefined {
-  if (der.length !== SPKI_LENGTH) return undefined;
-  const header = SPKI_HEADER[curve];
-  for (let i = 0; i < header.length; i++) if (der[i] !== header[i]) return undefined;
-  return Buffer.from(der.buffer, der.byteOffset + header.length, 32);
-}
-
-function curveOfSpki(der: Uint8Array): { curve: Curve; raw: Buffer } | undefined {
-  for (const curve of ['X25519', 'Ed25519'] as const) {
-    const raw = rawFromSpki(der, curve);
-    if (raw !== undefined) return { curve, raw };
-  }
-  return undefined;
-}
-
-function fromRaw(curve: Curve, raw: Buffer): KeyObject {
-  return nodeCrypto.createPublicKey({
-    key: { kty: 'OKP', crv: curve, x: raw.toString('base64url') },
-    format: 'jwk',
-  });
-}
-
-/** createPublicKey; a 25519 SPKI DER goes in as a JWK (ssh2's X25519 key exchange). */
-export function createPublicKey(key: PublicKeyInput | string | Buffer | KeyObject): KeyObject {
-  if (typeof key === 'object' && !Buffer.isBuffer(key) && 'key' in key) {
-    const { format, type } = key as PublicKeyInput;
-    const der = (key as PublicKeyInput).key;
-    if (format === 'der' && type === 'spki' && Buffer.isBuffer(der)) {
-      const found = curveOfSpki(der);
-      if (found !== undefined) return fromRaw(found.curve, found.raw);
-    }
-  }
-  return nodeCrypto.createPublicKey(key);
-}
+/** The SPKI DER of an X25519 public key is this header, then the 32 raw bytes. */
+const X25519_SPKI_HEADER = Buffer.from('302a300506032b656e032100', 'hex');
 
 // Node declares generateKeyPairSync with one overload per key type and encoding; this wrapper
 // changes one case and hands every other call through as it came.
@@ -94,7 +43,7 @@ export const generateKeyPairSync = ((type: string, options?: unknown) => {
       }
       if (spki === undefined) {
         const jwk = slowExport({ format: 'jwk' }) as nodeCrypto.JsonWebKey;
-        spki = Buffer.concat([SPKI_HEADER.X25519, Buffer.from(jwk.x ?? '', 'base64url')]);
+        spki = Buffer.concat([X25519_SPKI_HEADER, Buffer.from(jwk.x ?? '', 'base64url')]);
       }
       return Buffer.from(spki);
     },
@@ -132,50 +81,4 @@ export function randomFillSync<T extends NodeJS.ArrayBufferView>(
     return buffer;
   }
   return nodeCrypto.randomFillSync(buffer, offset, size);
-}
-
-const ED25519_PEM = /^-----BEGIN PUBLIC KEY-----\n([A-Za-z0-9+/=\n]+)-----END PUBLIC KEY-----\n?$/;
-
-/** An Ed25519 public key given as PEM text, as ssh2 builds them, or undefined. */
-function ed25519FromPem(pem: string): KeyObject | undefined {
-  const match = ED25519_PEM.exec(pem);
-  if (match === null) return undefined;
-  const raw = rawFromSpki(
-    Buffer.from((match[1] as string).replace(/\n/g, ''), 'base64'),
-    'Ed25519',
-  );
-  return raw === undefined ? undefined : fromRaw('Ed25519', raw);
-}
-
-type VerifyKey = KeyLike | VerifyKeyObjectInput | VerifyPublicKeyInput | VerifyJsonWebKeyInput;
-
-/** verify; an Ed25519 key given as PEM text goes in as a JWK (ssh2's host key check). */
-export function verify(
-  algorithm: string | null | undefined,
-  data: NodeJS.ArrayBufferView,
-  key: VerifyKey,
-  signature: NodeJS.ArrayBufferView,
-): boolean;
-export function verify(
-  algorithm: string | null | undefined,
-  data: NodeJS.ArrayBufferView,
-  key: VerifyKey,
-  signature: NodeJS.ArrayBufferView,
-  callback: (error: Error | null, result: boolean) => void,
-): void;
-export function verify(
-  algorithm: string | null | undefined,
-  data: NodeJS.ArrayBufferView,
-  key: VerifyKey,
-  signature: NodeJS.ArrayBufferView,
-  callback?: (error: Error | null, result: boolean) => void,
-): boolean | void {
-  const fast =
-    (algorithm === null || algorithm === undefined) && typeof key === 'string'
-      ? ed25519FromPem(key)
-      : undefined;
-  const chosen = fast ?? key;
-  if (callback !== undefined)
-    return nodeCrypto.verify(algorithm, data, chosen, signature, callback);
-  return nodeCrypto.verify(algorithm, data, chosen, signature);
 }
