@@ -33,7 +33,7 @@ describe('the library API', () => {
         {
           onHostStart: (h: HostRef) => started.push(h.name),
           onLines: (h, stream, bytes) =>
-            lines.push(`${h.name} ${stream} ${String(bytes).trimEnd()}`),
+            void lines.push(`${h.name} ${stream} ${String(bytes).trimEnd()}`),
           onHostEnd: (r: HostResult) => ended.push(`${r.name} ${r.outcome.kind}`),
         },
       ],

@@ -38,14 +38,19 @@ export type OutputStream = 'stdout' | 'stderr';
  */
 export interface FleetReporter {
   onHostStart?(host: HostRef): void;
-  /** Output bytes as they arrive, cut anywhere (for writing them on unchanged). */
-  onData?(host: HostRef, stream: OutputStream, chunk: Buffer): void;
+  /**
+   * Output bytes as they arrive, cut anywhere (for writing them on unchanged). Like onLines, it
+   * may return a promise to hold that host's further output until it settles (a full pipe).
+   */
+  onData?(host: HostRef, stream: OutputStream, chunk: Buffer): Promise<void> | void;
   /**
    * Whole lines as they arrive, one or more in `lines`, each ending with a newline. A line
    * longer than MAX_LINE_BYTES comes in pieces of that size, each ended by a newline; so does
-   * a last line that had none.
+   * a last line that had none. A promise returned holds that host's further output until it
+   * settles, so a reporter that writes to a slow reader keeps lwt's memory bounded: the host
+   * waits to send, as under plain ssh. A promise that rejects is a failure, as a throw is.
    */
-  onLines?(host: HostRef, stream: OutputStream, lines: Buffer): void;
+  onLines?(host: HostRef, stream: OutputStream, lines: Buffer): Promise<void> | void;
   onHostEnd?(result: HostResult): void;
   onRunEnd?(result: FleetResult): void;
   /** A note for the user that is not output of any host (a remembered host key, say). */

@@ -1,5 +1,5 @@
 import type { HostEntry } from '../hosts/index.js';
-import type { Transport } from '../transport/transport.js';
+import type { OutputListener, Transport } from '../transport/transport.js';
 import type { FleetResult, OutputStream } from './events.js';
 import { createSsh2Transport, type ConnectionOptions } from './default-transport.js';
 import { LineSplitter } from './line-splitter.js';
@@ -76,20 +76,34 @@ export async function exec(
   }
 }
 
-/** Where one stream's chunks go: on as they are, and as lines, to whichever reporters want them. */
+/**
+ * Where one stream's chunks go: on as they are, and as lines, to whichever reporters want them.
+ * `push` returns what the reporters asked the host to wait for, if anything.
+ */
 function outputTo(
   events: HostEvents,
   stream: OutputStream,
-): { push: (chunk: Buffer) => void; flush: () => void } {
+): { push: OutputListener; flush: () => void } {
   const data = events.wants('onData');
+  let wait: Promise<void> | undefined;
   const lines = events.wants('onLines')
-    ? new LineSplitter((bytes) => events.output('onLines', stream, bytes))
+    ? new LineSplitter((bytes) => {
+        wait = both(wait, events.output('onLines', stream, bytes));
+      })
     : undefined;
   return {
     push: (chunk) => {
-      if (data) events.output('onData', stream, chunk);
+      wait = data ? events.output('onData', stream, chunk) : undefined;
       lines?.push(chunk);
+      return wait;
     },
     flush: () => lines?.flush(),
   };
+}
+
+function both(
+  a: Promise<void> | undefined,
+  b: Promise<void> | undefined,
+): Promise<void> | undefined {
+  return a && b ? Promise.all([a, b]).then(() => undefined) : (a ?? b);
 }

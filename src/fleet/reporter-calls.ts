@@ -22,16 +22,54 @@ export class ReporterCalls<R extends object> {
   /** Calls `hook` on every reporter that has it; the first failure's message, if any. */
   call<K extends keyof R>(hook: K, ...args: HookArgs<R, K>): string | undefined {
     let failure: string | undefined;
+    this.#each(hook, args, (error) => (failure ??= messageOf(error)));
+    return failure;
+  }
+
+  /**
+   * Calls an output hook, which may return a promise to hold further output: one promise for
+   * all of them, if any did. A throw now or a rejection later goes to `fail`; the promise
+   * returned never rejects.
+   */
+  callHolding<K extends keyof R>(
+    fail: (message: string) => void,
+    hook: K,
+    ...args: HookArgs<R, K>
+  ): Promise<void> | undefined {
+    let waits: Array<Promise<void>> | undefined;
+    this.#each(
+      hook,
+      args,
+      (error) => fail(messageOf(error)),
+      (result) => {
+        if (!(result instanceof Promise)) return;
+        const settled = result.then(
+          () => undefined,
+          (error: unknown) => fail(messageOf(error)),
+        );
+        (waits ??= []).push(settled);
+      },
+    );
+    if (!waits) return undefined;
+    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
+  }
+
+  #each<K extends keyof R>(
+    hook: K,
+    args: HookArgs<R, K>,
+    onError: (error: unknown) => void,
+    onResult?: (result: unknown) => void,
+  ): void {
     for (const reporter of this.reporters) {
       const fn = reporter[hook];
       if (typeof fn !== 'function') continue;
       try {
-        (fn as (...a: HookArgs<R, K>) => unknown).apply(reporter, args);
+        const result = (fn as (...a: HookArgs<R, K>) => unknown).apply(reporter, args);
+        onResult?.(result);
       } catch (error) {
-        failure ??= messageOf(error);
+        onError(error);
       }
     }
-    return failure;
   }
 
   /** Calls a hook of the whole run: a failure is told to the reporters as a note. */

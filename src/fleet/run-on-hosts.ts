@@ -16,7 +16,12 @@ export interface HostEvents {
   readonly host: HostRef;
   /** Whether a reporter listens to `hook` (so that the work to feed it can be skipped). */
   wants(hook: 'onData' | 'onLines'): boolean;
-  output(hook: 'onData' | 'onLines', stream: OutputStream, bytes: Buffer): void;
+  /** Passes output on; a promise when a reporter asked to hold the host's further output. */
+  output(
+    hook: 'onData' | 'onLines',
+    stream: OutputStream,
+    bytes: Buffer,
+  ): Promise<void> | undefined;
   /** A reporter failed on this host's behalf (the first failure is the one kept). */
   fail(message: string): void;
 }
@@ -46,15 +51,14 @@ export async function runOnHosts(
     async ({ target, index }) => {
       const host = refOf(target);
       let failure = reporters.call('onHostStart', host);
+      const fail = (message: string) => {
+        failure ??= message;
+      };
       const events: HostEvents = {
         host,
         wants: (hook) => reporters.has(hook),
-        output: (hook, stream, bytes) => {
-          failure ??= reporters.call(hook, host, stream, bytes);
-        },
-        fail: (message) => {
-          failure ??= message;
-        },
+        output: (hook, stream, bytes) => reporters.callHolding(fail, hook, host, stream, bytes),
+        fail,
       };
       const startedAt = new Date();
       const t0 = performance.now();

@@ -15,8 +15,12 @@ export function fleetLines(streams: OutputStreams, live?: LiveLine): FleetReport
       let prefix = prefixes.get(host.name);
       if (prefix === undefined) prefixes.set(host.name, (prefix = prefixOf(host)));
       live?.clear();
-      (stream === 'stdout' ? streams.stdout : streams.stderr).write(prefixEach(lines, prefix));
+      const out = stream === 'stdout' ? streams.stdout : streams.stderr;
+      const room = out.write(prefixEach(lines, prefix));
       live?.restore();
+      // A pipe whose reader is slower than the hosts (a pager, a busy grep): the host waits,
+      // rather than lwt holding what it sent.
+      return room ? undefined : drained(out);
     },
     onNote(message) {
       live?.clear();
@@ -24,6 +28,21 @@ export function fleetLines(streams: OutputStreams, live?: LiveLine): FleetReport
       live?.restore();
     },
   };
+}
+
+/** When `out` has room again: drained, or closed or failed (then there is nothing to wait for). */
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.removeListener('drain', done);
+      out.removeListener('close', done);
+      out.removeListener('error', done);
+      resolve();
+    };
+    out.once('drain', done);
+    out.once('close', done);
+    out.once('error', done);
+  });
 }
 
 /**

@@ -134,8 +134,16 @@ class FakeHost implements HostConnection {
       const stdout = new StreamCapture(keep);
       const stderr = new StreamCapture(keep);
       if (early?.kind !== 'unreachable') {
-        deliver(reply.stdout, reply.chunkBytes, (c) => (stdout.push(c), request.onStdout?.(c)));
-        deliver(reply.stderr, reply.chunkBytes, (c) => (stderr.push(c), request.onStderr?.(c)));
+        await deliver(
+          reply.stdout,
+          reply.chunkBytes,
+          (c) => (stdout.push(c), request.onStdout?.(c)),
+        );
+        await deliver(
+          reply.stderr,
+          reply.chunkBytes,
+          (c) => (stderr.push(c), request.onStderr?.(c)),
+        );
       }
       return {
         outcome: early ?? reply.outcome ?? { kind: 'ok' },
@@ -193,13 +201,14 @@ class FakeHost implements HostConnection {
   }
 }
 
-function deliver(
+async function deliver(
   output: string | Buffer | undefined,
   chunkBytes: number | undefined,
-  push: (chunk: Buffer) => void,
-): void {
+  push: (chunk: Buffer) => Promise<void> | void,
+): Promise<void> {
   if (output === undefined) return;
   const bytes = Buffer.from(output);
   const step = chunkBytes && chunkBytes > 0 ? chunkBytes : bytes.length;
-  for (let i = 0; i < bytes.length; i += step) push(bytes.subarray(i, i + step));
+  // A listener that asks to wait is waited for, as the real transport pauses its channel.
+  for (let i = 0; i < bytes.length; i += step) await push(bytes.subarray(i, i + step));
 }

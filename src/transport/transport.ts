@@ -29,15 +29,23 @@ export interface RemoteRunRequest {
   readonly signal?: AbortSignal;
   /** Immediate stop: KILL the remote tree and drop the connection. */
   readonly forceSignal?: AbortSignal;
-  /** Each chunk of standard output as it arrives (any size, cut anywhere). */
-  readonly onStdout?: (chunk: Buffer) => void;
-  readonly onStderr?: (chunk: Buffer) => void;
+  /**
+   * Each chunk of standard output as it arrives (any size, cut anywhere). A promise returned
+   * holds the command's further output, both streams, until it settles: the host then waits to
+   * send, as a command under plain ssh waits when ssh's stdout is full (a slow reader, a pager).
+   * Once the run is stopped, output is passed on without waiting.
+   */
+  readonly onStdout?: OutputListener;
+  readonly onStderr?: OutputListener;
   /**
    * How many bytes of each stream the result keeps (the first ones); the rest is only counted.
    * Default DEFAULT_MAX_OUTPUT_BYTES; 0 keeps none (output goes to the callbacks only).
    */
   readonly maxOutputBytes?: number;
 }
+
+/** Takes a chunk of output; a promise returned asks for no more until it settles. */
+export type OutputListener = (chunk: Buffer) => Promise<void> | void;
 
 /** How a command ended, with the start of what it printed and how much that was. */
 export interface RemoteRunResult extends CapturedOutput {

@@ -183,6 +183,46 @@ describe.skipIf(!sshdAvailable())('lwt exec output, streamed', () => {
     expect(await survivors(marker)).toEqual([]);
   });
 
+  it('makes a host wait while its reader does not read, as under ssh, rather than holding its output', async () => {
+    const out = tempDir();
+    const done = join(out.path, 'done');
+    const bytes = 50_000_000;
+    const child = spawn(
+      process.execPath,
+      [
+        bins.lwt,
+        'exec',
+        ...ssh(),
+        '-w',
+        '127.0.0.70',
+        '--',
+        `yes abcdefghi | head -c ${bytes}; touch ${done}`,
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const hang = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      // A reader that reads a little, then nothing for a while (a pager, Ctrl-Z).
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      child.stdout.pause();
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      // lwt, its pipe, ssh2's window and the sockets hold a few MiB: the host is still printing.
+      expect(existsSync(done)).toBe(false);
+      let printed = 0;
+      child.stdout.on('data', (chunk: Buffer) => (printed += chunk.length));
+      child.stdout.resume();
+      expect(await exited).toBe(0);
+      expect(existsSync(done)).toBe(true);
+      // Every line arrived, each with its prefix ("127.0.0.70: " is 12 bytes, lines 10).
+      expect(printed).toBeGreaterThan(bytes);
+    } finally {
+      clearTimeout(hang);
+      child.kill('SIGKILL');
+      out.remove();
+    }
+  });
+
   it('writes -o files as output arrives, and .status once the host is done', async () => {
     const out = tempDir();
     const marker = markers.next();

@@ -34,8 +34,8 @@ describe('exec over the fake transport', () => {
       transport,
       reporters: [
         {
-          onData: (_host, _stream, chunk) => chunks.push(chunk.toString()),
-          onLines: (host, stream, bytes) => lines.push(`${host.name} ${stream} ${bytes}`),
+          onData: (_host, _stream, chunk) => void chunks.push(chunk.toString()),
+          onLines: (host, stream, bytes) => void lines.push(`${host.name} ${stream} ${bytes}`),
         },
       ],
     });
@@ -44,6 +44,39 @@ describe('exec over the fake transport', () => {
     expect(lines.join('')).toBe(
       'web01 stdout first line\nweb01 stdout second line\nweb01 stdout no newline\n',
     );
+  });
+
+  it("holds a host's output while a reporter's promise is pending, and takes a rejection as that host's error", async () => {
+    const transport = new FakeTransport({
+      reply: () => ({ stdout: 'a\nb\nc\n', chunkBytes: 2 }),
+    });
+    const seen: string[] = [];
+    let release: () => void = () => {};
+    const run = exec(hosts.slice(0, 2), 'x', {
+      transport,
+      reporters: [
+        {
+          onLines: (host, _stream, lines) => {
+            seen.push(`${host.name} ${String(lines).trimEnd()}`);
+            if (host.name === 'web01' && seen.length === 1)
+              return new Promise<void>((resolve) => (release = resolve));
+            if (host.name === 'web02') return Promise.reject(new Error('disk full'));
+            return undefined;
+          },
+        },
+      ],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // web01 waits after its first line; web02 went on (its reporter failed, it did not wait).
+    expect(seen.filter((s) => s.startsWith('web01'))).toEqual(['web01 a']);
+    release();
+    const result = await run;
+    expect(seen.filter((s) => s.startsWith('web01'))).toEqual(['web01 a', 'web01 b', 'web01 c']);
+    expect(result.results[0]?.outcome).toEqual({ kind: 'ok' });
+    expect(result.results[1]?.outcome).toEqual({
+      kind: 'error',
+      message: 'disk full (on the host: ok)',
+    });
   });
 
   it('keeps at most maxOutputBytes of each stream in the result, and says how much there was', async () => {

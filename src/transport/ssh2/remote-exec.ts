@@ -40,6 +40,8 @@ export function execRemote(
     let forced: Outcome | undefined;
     let broken = false;
     let settled = false;
+    let stopping = false;
+    let held = 0; // Listeners' promises not yet settled: while any is, the channel is paused.
     const timers: NodeJS.Timeout[] = [];
 
     const finish = (fallback: Outcome) => {
@@ -72,9 +74,31 @@ export function execRemote(
       });
     };
 
+    // A listener asked to wait: stop reading, so that ssh2 stops widening the window and the
+    // host stops sending once what is in flight (ssh2's window, 2 MiB) has arrived.
+    const hold = (wait: Promise<void> | void) => {
+      if (!wait || stopping || !channel) return;
+      if (held++ === 0) {
+        channel.pause();
+        channel.stderr.pause();
+      }
+      const release = () => {
+        if (--held === 0 && !stopping) resume();
+      };
+      wait.then(release, release);
+    };
+    const resume = () => {
+      channel?.resume();
+      channel?.stderr.resume();
+    };
+
     const stop = (outcome: Outcome, immediate: boolean) => {
       if (settled) return;
       forced ??= outcome;
+      // A stop must not wait on a reader that may never read again (a closed pipe, a stopped
+      // pager): from here output flows, and the channel can close.
+      stopping = true;
+      resume();
       if (!channel) {
         // Still opening the channel: nothing runs yet that we know of, so the connection goes.
         broken = true;
@@ -126,11 +150,11 @@ export function execRemote(
       channel = opened;
       opened.on('data', (chunk: Buffer) => {
         stdout.push(chunk);
-        request.onStdout?.(chunk);
+        hold(request.onStdout?.(chunk));
       });
       opened.stderr.on('data', (chunk: Buffer) => {
         stderr.push(chunk);
-        request.onStderr?.(chunk);
+        hold(request.onStderr?.(chunk));
       });
       opened.on('exit', (code: number | null, signal?: string, core?: boolean) => {
         exit = decodeSshExit(code, signal, core);
