@@ -24,13 +24,14 @@ const BUSYBOX_TOOLS = ['sh', 'cat', 'awk', 'head', 'grep', 'setsid', 'sleep', 'r
 
 /**
  * How a host starts the wrapper. sshd runs `$SHELL -c LINE` with the channel as stdin; OpenSSH
- * makes that shell the leader of a new session (here: spawn's `detached`), Dropbear does not.
+ * makes that shell the leader of a new session (here: spawn's `detached`), Dropbear does not
+ * ('none'), and a server could make it lead a process group only ('group').
  */
 interface Host {
   readonly name: string;
   /** The login shell, also the user's $SHELL. */
   readonly shell: () => string;
-  readonly session: boolean;
+  readonly start: 'session' | 'none' | 'group';
   /** Busybox's applets first on PATH, as on a host that has nothing else. */
   readonly busybox?: boolean;
 }
@@ -66,7 +67,7 @@ interface Run {
 function startWrapped(
   host: Host,
   command: string,
-  options: { input?: string; dir?: string; graceSeconds?: number } = {},
+  options: { input?: string; dir?: string; graceSeconds?: number; stoppableParent?: boolean } = {},
 ): Run {
   const input = Buffer.from(options.input ?? '');
   const runId = `test-${uniqueMarker()}`;
@@ -77,10 +78,16 @@ function startWrapped(
     graceSeconds: options.graceSeconds ?? 2,
     runId,
   });
-  const child = spawn(host.shell(), ['-c', wrapped.line], {
+  const login = [host.shell(), '-c', wrapped.line];
+  // A parent that the test can stop, as sshd would be while it has not reaped the command yet:
+  // setsid(1) forks from a group leader, and with -w waits for its child.
+  if (options.stoppableParent && host.start === 'session') login.unshift('/usr/bin/setsid', '-w');
+  if (host.start === 'group') login.unshift('/usr/bin/perl', '-e', 'setpgrp(0, 0); exec @ARGV');
+  const [file, ...args] = login as [string, ...string[]];
+  const child = spawn(file, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: hostEnv(host),
-    detached: host.session,
+    detached: host.start === 'session',
   });
   // A command may end before it read all its input, as over SSH: the rest is dropped.
   child.stdin.on('error', () => undefined);
@@ -119,19 +126,15 @@ function stat(pid: number): { state: string; ppid: number; sid: number } | undef
 }
 
 /**
- * The wrapper that leads the command's session, its watchdog (a fork of it: the same
- * arguments, the run id among them), and the command's shell (its other child).
+ * The watchdog (a fork of the script: its arguments hold the run id, and its parent is the
+ * command's shell, which leads the session), that shell, and the shell's parent (which reaps it:
+ * sshd, here the test or a stand-in).
  */
-function wrapperOf(runId: string): { leader?: number; watchdog?: number; command?: number } {
+function wrapperOf(runId: string): { watchdog?: number; command?: number; parent?: number } {
   const marked = findProcesses(runId).map((p) => ({ pid: p.pid, ...stat(p.pid) }));
-  const leader = marked.find((p) => p.sid === p.pid)?.pid;
-  const watchdog = marked.find((p) => leader !== undefined && p.ppid === leader)?.pid;
-  const children = readFileSync(`/proc/${leader}/task/${leader}/children`, 'utf8');
-  const command = children
-    .split(' ')
-    .map(Number)
-    .find((pid) => pid > 0 && pid !== watchdog);
-  return { leader, watchdog, command };
+  const watchdog = marked.find((p) => p.sid !== p.pid && p.ppid === p.sid);
+  const command = watchdog?.ppid;
+  return { watchdog: watchdog?.pid, command, parent: command ? stat(command)?.ppid : undefined };
 }
 
 /** Whether a process runs with exactly these arguments (not a shell that names them). */
@@ -143,23 +146,28 @@ const hosts: Host[] = [
   {
     name: 'OpenSSH (a session of its own), login shell bash',
     shell: () => '/bin/bash',
-    session: true,
+    start: 'session',
   },
   {
     name: 'a server that makes no session (Dropbear), login shell dash',
     shell: () => '/bin/sh',
-    session: false,
+    start: 'none',
+  },
+  {
+    name: 'a server that makes a process group only, login shell dash',
+    shell: () => '/bin/sh',
+    start: 'group',
   },
   {
     name: 'OpenSSH, busybox sh and tools',
     shell: () => join(busyboxDir(), 'sh'),
-    session: true,
+    start: 'session',
     busybox: true,
   },
   {
     name: 'a server that makes no session, busybox sh and tools',
     shell: () => join(busyboxDir(), 'sh'),
-    session: false,
+    start: 'none',
     busybox: true,
   },
 ];
@@ -284,38 +292,54 @@ describe.each(hosts)('the remote wrapper under $name', (host) => {
     }
   });
 
-  it('leaves it alone also when the EOF comes after the command ended but before the script saw it', async () => {
-    // lwt gives up (EOF) at the moment the command ends: the watchdog reads the EOF while the
-    // script has not reaped the command yet. Held here by stopping the script meanwhile.
+  it('leaves it alone also when the EOF comes after the command ended but before sshd reaped it', async () => {
+    // lwt gives up (EOF) at the moment the command ends: the watchdog reads that EOF while the
+    // command's shell is a zombie. Held here by stopping the shell's parent meanwhile.
     const marker = uniqueMarker();
     const flag = join(scratch.path, `go-${marker}`);
     const run = startWrapped(
       host,
       `nohup sleep 1000.${marker} >/dev/null 2>&1 & while [ ! -e ${flag} ]; do sleep 0.05; done`,
+      { stoppableParent: true },
     );
-    let wrapper: number | undefined;
+    let stopped: number | undefined;
     try {
       expect(await waitFor(() => running(`sleep 1000.${marker}`))).toBe(true);
-      const { leader, watchdog, command } = wrapperOf(run.runId);
-      expect([leader, watchdog, command].every((pid) => pid !== undefined)).toBe(true);
-      wrapper = leader;
-      process.kill(leader!, 'SIGSTOP');
+      const { watchdog, command, parent } = wrapperOf(run.runId);
+      expect([watchdog, command, parent].every((pid) => pid !== undefined)).toBe(true);
+      stopped = parent;
+      process.kill(parent!, 'SIGSTOP');
       writeFileSync(flag, '');
-      // The command's shell ends: a zombie, which the stopped script has not reaped.
       expect(await waitFor(() => stat(command!)?.state === 'Z')).toBe(true);
       run.eof();
-      // The watchdog reads the EOF, sees that the command has ended, and goes (a zombie too).
+      // The watchdog reads the EOF, sees that the command has ended, and goes.
       expect(await waitFor(() => [undefined, 'Z'].includes(stat(watchdog!)?.state))).toBe(true);
-      process.kill(leader!, 'SIGCONT');
-      wrapper = undefined;
+      process.kill(parent!, 'SIGCONT');
+      stopped = undefined;
       const r = await run.result;
       expect(r.outcome).toEqual({ kind: 'ok' });
       expect(running(`sleep 1000.${marker}`)).toBe(true);
     } finally {
-      if (wrapper !== undefined) process.kill(wrapper, 'SIGCONT');
+      if (stopped !== undefined) process.kill(stopped, 'SIGCONT');
       run.eof();
       for (const p of findProcesses(marker)) process.kill(p.pid, 'SIGKILL');
     }
+  });
+
+  it('keeps its watchdog when the command signals its own process group', async () => {
+    // `kill 0` reaches every process of the caller's group, which here holds the watchdog.
+    const marker = markers.next();
+    const run = startWrapped(
+      host,
+      `trap '' HUP; kill -HUP 0; sleep 1000.${marker} & sleep 1001.${marker}`,
+      { graceSeconds: 600 },
+    );
+    expect(
+      await waitFor(() => running(`sleep 1000.${marker}`) && running(`sleep 1001.${marker}`)),
+    ).toBe(true);
+    run.eof();
+    expect((await run.result).outcome).toEqual({ kind: 'signal', signal: 'SIGTERM', core: false });
+    expect(await survivors(marker)).toEqual([]);
   });
 
   it('gives a kill line that stops the tree over a second channel when the watchdog is wedged', async () => {
@@ -357,6 +381,8 @@ describe.each(hosts)('the remote wrapper under $name', (host) => {
       signal: 'SIGTERM',
       core: false,
     });
+    // Its watchdog may outlive the command by one look at /proc.
+    expect(await survivors(other)).toEqual([]);
   });
 
   it('gives a kill line that does nothing once the command has ended', async () => {
