@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What a remote command line costs the host's sshd, in paired alternation on one loopback fleet:
 //
-//   node bench/wrapper-cost.mjs [--hosts N] [--rounds R] [--user root|nonroot] [VARIANTS.mjs]
+//   python3 bench/lib/subreaper.py node bench/wrapper-cost.mjs [--hosts N] [--rounds R] \
+//     [--user root|nonroot] [VARIANTS.mjs]        (ORPHAN_CPU_FILE=/some/file in the environment)
 //
 // Each round runs every variant once, in an order rotated from round to round, on all N hosts
 // at once, each host over an ssh2 connection made as lwt makes it (connectSsh). A variant's cost
@@ -167,19 +168,31 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const f = (x) => x.toFixed(1).padStart(7);
-const withOrphans = Boolean(process.env.ORPHAN_CPU_FILE);
+const f = (x, width = 7) => x.toFixed(1).padStart(width);
+// Per round: the listener's figure plus the orphans' (0 when not under the subreaper).
+const total = (r) => r.sshd + r.orphans;
+const reference = variants.findIndex((v) => v.openssh);
 console.log(
-  `\n${'variant'.padEnd(28)} ${'sshd ms/h median'.padStart(17)}  ${'min'.padStart(7)} ${'max'.padStart(7)}` +
-    (withOrphans ? `  ${'orphans ms/h'.padStart(12)}` : '') +
-    `  ${'vs first (paired median)'.padStart(24)}`,
+  `\n${'variant'.padEnd(28)} ${'sshd'.padStart(7)} ${'orphans'.padStart(7)} ${'total'.padStart(7)}` +
+    ` ${'min'.padStart(7)} ${'max'.padStart(7)} ${'vs first'.padStart(9)}` +
+    (reference >= 0 ? ` ${'x ' + variants[reference].name}` : ''),
 );
 variants.forEach((v, i) => {
-  const sshd = results[i].map((r) => r.sshd);
-  const diffs = sshd.map((x, k) => x - results[0][k].sshd);
+  const totals = results[i].map(total);
+  const diffs = totals.map((x, k) => x - total(results[0][k]));
+  const d = median(diffs);
   console.log(
-    `${v.name.padEnd(28)} ${f(median(sshd)).padStart(17)}  ${f(Math.min(...sshd))} ${f(Math.max(...sshd))}` +
-      (withOrphans ? `  ${f(median(results[i].map((r) => r.orphans))).padStart(12)}` : '') +
-      `  ${(i === 0 ? '-' : (median(diffs) >= 0 ? '+' : '') + median(diffs).toFixed(1)).padStart(24)}`,
+    `${v.name.padEnd(28)} ${f(median(results[i].map((r) => r.sshd)))} ` +
+      `${f(median(results[i].map((r) => r.orphans)))} ${f(median(totals))} ` +
+      `${f(Math.min(...totals))} ${f(Math.max(...totals))} ` +
+      `${(i === 0 ? '-' : (d >= 0 ? '+' : '') + d.toFixed(1)).padStart(9)}` +
+      (reference >= 0
+        ? ` ${(median(totals) / median(results[reference].map(total))).toFixed(2).padStart(6)}`
+        : ''),
   );
 });
+console.log(
+  "ms of CPU a host, medians over the rounds; sshd: the listener's cutime+cstime; orphans: what" +
+    ' the sessions left to init (under bench/lib/subreaper.py only); vs first: paired median of' +
+    ' the totals.',
+);

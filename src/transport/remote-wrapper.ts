@@ -64,8 +64,9 @@ fi
 if [ -n "$dir" ]; then
   cd "$dir" 2>/dev/null || { echo "lwt: cannot enter $dir on $(hostname)" >&2; exit 126; }
 fi
+# Set before the fork: the command may signal its process group before the watchdog has run.
+trap '' HUP TERM USR1 USR2 ALRM
 (
-  trap '' HUP TERM USR1 USR2 ALRM
   while IFS= read -r _; do :; done <&5
   # Gone: the command ended and sshd reaped it (and then closed the channel's stdin).
   kill -0 $$ 2>/dev/null || exit 0
@@ -100,6 +101,7 @@ fi
     i=$((i + 1))
   done
 ) >/dev/null 2>&1 3<&- &
+trap - HUP TERM USR1 USR2 ALRM
 exec "\${SHELL:-/bin/sh}" -c "$cmd" <&3 3<&- 5<&-
 `;
 
@@ -178,8 +180,17 @@ END {
   }
 }`;
 
-const WRAPPER_TEXT = WRAPPER(READ_PROCS.trim()).trim();
-const KILL_TEXT = KILL(READ_PROCS.trim()).trim();
+/** The script as sent: without its comment lines and indentation, which only cost bytes. */
+function compact(script: string): string {
+  return script
+    .split('\n')
+    .map((line) => line.trimStart())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .join('\n');
+}
+
+const WRAPPER_TEXT = compact(WRAPPER(READ_PROCS));
+const KILL_TEXT = compact(KILL(READ_PROCS));
 
 export interface WrappedCommand {
   /** The exec request to send: runs the wrapper under sh whatever the login shell is. */

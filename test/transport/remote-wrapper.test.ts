@@ -131,8 +131,10 @@ function stat(pid: number): { state: string; ppid: number; sid: number } | undef
  * sshd, here the test or a stand-in).
  */
 function wrapperOf(runId: string): { watchdog?: number; command?: number; parent?: number } {
+  // A relaying script (a server that makes no session) is marked too, but in our session.
+  const ours = stat(process.pid)?.sid;
   const marked = findProcesses(runId).map((p) => ({ pid: p.pid, ...stat(p.pid) }));
-  const watchdog = marked.find((p) => p.sid !== p.pid && p.ppid === p.sid);
+  const watchdog = marked.find((p) => p.sid !== p.pid && p.ppid === p.sid && p.sid !== ours);
   const command = watchdog?.ppid;
   return { watchdog: watchdog?.pid, command, parent: command ? stat(command)?.ppid : undefined };
 }
@@ -207,11 +209,14 @@ describe.each(hosts)('the remote wrapper under $name', (host) => {
     expect(r.stderr).toBe('before\n');
   });
 
-  it('runs the command with SIGINT at its default, as plain ssh does', async () => {
-    // A command started with `&` by a shell without job control would ignore SIGINT.
-    const r = await runWrapped(host, 'kill -INT $$; echo survived');
-    expect(r.outcome).toEqual({ kind: 'signal', signal: 'SIGINT', core: false });
-    expect(r.stdout).toBe('');
+  it('runs the command with SIGINT, SIGHUP and SIGTERM at their defaults, as plain ssh does', async () => {
+    // A command started with `&` by a shell without job control would ignore SIGINT, and one
+    // started while the script ignores a signal would ignore it too.
+    for (const signal of ['INT', 'HUP', 'TERM']) {
+      const r = await runWrapped(host, `kill -${signal} $$; echo survived`);
+      expect(r.outcome).toEqual({ kind: 'signal', signal: `SIG${signal}`, core: false });
+      expect(r.stdout).toBe('');
+    }
   });
 
   it('stops the whole tree, background children included, when its stdin reaches EOF', async () => {
@@ -304,16 +309,17 @@ describe.each(hosts)('the remote wrapper under $name', (host) => {
     );
     let stopped: number | undefined;
     try {
-      expect(await waitFor(() => running(`sleep 1000.${marker}`))).toBe(true);
+      expect(await waitFor(() => running(`sleep 1000.${marker}`)), 'the sleep runs').toBe(true);
       const { watchdog, command, parent } = wrapperOf(run.runId);
       expect([watchdog, command, parent].every((pid) => pid !== undefined)).toBe(true);
       stopped = parent;
       process.kill(parent!, 'SIGSTOP');
       writeFileSync(flag, '');
-      expect(await waitFor(() => stat(command!)?.state === 'Z')).toBe(true);
+      expect(await waitFor(() => stat(command!)?.state === 'Z'), 'a zombie').toBe(true);
       run.eof();
       // The watchdog reads the EOF, sees that the command has ended, and goes.
-      expect(await waitFor(() => [undefined, 'Z'].includes(stat(watchdog!)?.state))).toBe(true);
+      const gone = () => [undefined, 'Z'].includes(stat(watchdog!)?.state);
+      expect(await waitFor(gone), 'the watchdog is gone').toBe(true);
       process.kill(parent!, 'SIGCONT');
       stopped = undefined;
       const r = await run.result;
