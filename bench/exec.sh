@@ -75,7 +75,8 @@ for n in "${sizes[@]}"; do
   [ -n "${FLEET_SSH_CONFIG:-}" ] || { echo "the fleet of $n did not start" >&2; exit 1; }
 
   # One untimed lwt run first, as pssh's and clush's Python already has its .pyc files: lwt's
-  # first run on a machine compiles its code and keeps it in ~/.cache/lwt/code-cache (README).
+  # first run on a machine (Node 22 and 24) keeps its compiled code in ~/.cache/lwt/compile-cache
+  # (README, Layout).
   if [ "$n" = "${sizes[0]}" ] && [ "${tools[0]}" = lwt ]; then
     run_tool lwt "$n" >/dev/null 2>&1 || true
   fi

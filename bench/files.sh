@@ -81,8 +81,8 @@ for n in "${sizes[@]}"; do
   [ -n "${FLEET_SSH_CONFIG:-}" ] || { echo "the fleet of $n did not start" >&2; exit 1; }
 
   # One untimed lwt put of both payloads first, as pssh's and clush's Python already has its
-  # .pyc files: lwt's first run on a machine compiles its code and keeps it in
-  # ~/.cache/lwt/code-cache (README, Layout). Both at once, since that run writes the cache.
+  # .pyc files: lwt's first run on a machine (Node 22 and 24) keeps its compiled code in
+  # ~/.cache/lwt/compile-cache (README, Layout). Both at once, since that run writes the cache.
   if [ "$n" = "${sizes[0]}" ]; then
     "$lwt" put --force -H "$FLEET_HOSTS_FILE" -F "$FLEET_SSH_CONFIG" -p "$n" \
       "$payload/big.bin" "$payload/tree" "$dest_root/warm-up" </dev/null >/dev/null 2>&1 || true
