@@ -69,13 +69,7 @@ for n in "${sizes[@]}"; do
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   coproc FLEET { ORPHAN_CPU_FILE=$orphans_file exec python3 bench/lib/subreaper.py node bench/lib/fleet.mjs "$n"; }
   fleet_in=${FLEET[1]}
-  while IFS= read -r line <&"${FLEET[0]}"; do
-    case $line in
-      FLEET_READY=1) break ;;
-      FLEET_[A-Z_]*=*) eval "$line" ;; # Our own helper's output, quoted for the shell.
-    esac
-  done
-  [ -n "${FLEET_SSH_CONFIG:-}" ] || { echo "the fleet of $n did not start" >&2; exit 1; }
+  read_fleet
 
   # One untimed lwt run first, as pssh's and clush's Python already has its .pyc files: lwt's
   # first run on a machine (Node 22 and 24) keeps its compiled code in ~/.cache/lwt/compile-cache

@@ -72,13 +72,7 @@ echo "file fan-out benchmark: one sshd on loopback, $(nproc) CPUs;" \
 for n in "${sizes[@]}"; do
   coproc FLEET { exec node bench/lib/fleet.mjs "$n"; }
   fleet_in=${FLEET[1]}
-  while IFS= read -r line <&"${FLEET[0]}"; do
-    case $line in
-      FLEET_READY=1) break ;;
-      FLEET_[A-Z_]*=*) eval "$line" ;;
-    esac
-  done
-  [ -n "${FLEET_SSH_CONFIG:-}" ] || { echo "the fleet of $n did not start" >&2; exit 1; }
+  read_fleet
 
   # One untimed lwt put of both payloads first, as pssh's and clush's Python already has its
   # .pyc files: lwt's first run on a machine (Node 22 and 24) keeps its compiled code in

@@ -38,13 +38,7 @@ trap cleanup EXIT
 
 coproc FLEET { exec node bench/lib/fleet.mjs 10; }
 fleet_in=${FLEET[1]}
-while IFS= read -r line <&"${FLEET[0]}"; do
-  case $line in
-    FLEET_READY=1) break ;;
-    FLEET_[A-Z_]*=*) eval "$line" ;; # Our own helper's output, quoted for the shell.
-  esac
-done
-[ -n "${FLEET_SSH_CONFIG:-}" ] || { echo "the fleet did not start" >&2; exit 1; }
+read_fleet
 first=${FLEET_ADDRESSES%%,*}
 one=$(mktemp) && echo "$first" >"$one"
 

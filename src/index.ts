@@ -55,6 +55,7 @@ export { TransferAborted, TransferError } from './transport/file-errors.js';
 export type {
   HostConnection,
   HostConnectResult,
+  OutputListener,
   RemoteRunRequest,
   RemoteRunResult,
   RemoteTarget,

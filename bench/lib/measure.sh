@@ -55,3 +55,18 @@ ensure_tool() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null ||
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null; }
 }
+
+# read_fleet: takes the fleet's variables (FLEET_SSH_CONFIG, FLEET_HOSTS_FILE, ...) from the
+# FLEET coprocess running bench/lib/fleet.mjs, up to its FLEET_READY line; exit 1 if it never
+# got there.
+read_fleet() {
+  local line
+  while IFS= read -r line <&"${FLEET[0]}"; do
+    case $line in
+      FLEET_READY=1) return 0 ;;
+      FLEET_[A-Z_]*=*) eval "$line" ;; # Our own helper's output, quoted for the shell.
+    esac
+  done
+  echo "the fleet did not start" >&2
+  exit 1
+}

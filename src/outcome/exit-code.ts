@@ -18,9 +18,10 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export type Interruption = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
 
 /**
- * The one place that turns a run's outcomes into lwt's exit code. A run interrupted by Ctrl-C is 130
- * (SIGTERM: 143; its output's reader gone: 141) whatever else happened; otherwise the most serious of failed (1), timed out (3) and
- * unreachable (4) wins, so a script can tell "the fleet is broken" from "the command failed".
+ * The one place that turns a run's outcomes into lwt's exit code. A run interrupted by Ctrl-C
+ * is 130 (SIGTERM: 143; its output's reader gone: 141) whatever else happened; otherwise the
+ * most serious of failed (1), timed out (3) and unreachable (4) wins, so a script can tell "the
+ * fleet is broken" from "the command failed".
  */
 export function exitCodeFor(
   outcomes: Iterable<Outcome>,

@@ -7,8 +7,9 @@ import { hostResultToJson } from './fleet-json.js';
 /**
  * `-o/--outdir DIR` (pssh -o/-e): DIR/<host>.out and DIR/<host>.err get each host's output as
  * it arrives, so any size works and `tail -f` shows it live; DIR/<host>.status (the result as
- * JSON, without the output, with its size in bytes) is written under a temporary name and renamed when the host ends,
- * so it is there, whole, exactly when the host is done. DIR must exist (lwt exec makes it).
+ * JSON, without the output, with its size in bytes) is written under a temporary name and
+ * renamed when the host ends, so it is there, whole, exactly when the host is done. DIR must
+ * exist (lwt exec makes it).
  * A file that cannot be written (a full disk) throws an error naming it, once: the fan-out
  * makes it that host's outcome, and the host's further output is dropped.
  */

@@ -11,9 +11,9 @@ import {
 } from '../../src/testing/index.js';
 import {
   normalizeSummary,
-  runLwt as runWithInput,
+  runLwtNoInput as runLwt,
   startLwt as startWithInput,
-  type StartOptions,
+  startLwtNoInput as startLwt,
 } from '../helpers/lwt-process.js';
 import {
   findProcesses,
@@ -22,13 +22,6 @@ import {
   tempDir,
   waitFor,
 } from '../helpers/processes.js';
-
-// lwt sends a piped stdin to every host, so it waits for its end: give it an empty one
-// unless a test pipes something in.
-const runLwt = (args: readonly string[], options: StartOptions = {}) =>
-  runWithInput(args, { input: '', ...options });
-const startLwt = (args: readonly string[], options: StartOptions = {}) =>
-  startWithInput(args, { input: '', ...options });
 
 /** How many `sleep <seconds>` processes run now (the wrappers' own command lines also hold it). */
 const sleeping = (seconds: string) =>

@@ -9,9 +9,8 @@ import {
 } from '../../src/testing/index.js';
 import {
   normalizeSummary,
-  runLwt as runWithInput,
-  startLwt as startWithInput,
-  type StartOptions,
+  runLwtNoInput as runLwt,
+  startLwtNoInput as startLwt,
 } from '../helpers/lwt-process.js';
 import {
   findProcesses,
@@ -20,12 +19,6 @@ import {
   tempDir,
   waitFor,
 } from '../helpers/processes.js';
-
-// lwt sends a piped stdin to every host, so it waits for its end: give it an empty one.
-const runLwt = (args: readonly string[], options: StartOptions = {}) =>
-  runWithInput(args, { input: '', ...options });
-const startLwt = (args: readonly string[], options: StartOptions = {}) =>
-  startWithInput(args, { input: '', ...options });
 
 /**
  * Hosts of the ssh config reached through a ProxyCommand, as `ssh -W` through a jump host

@@ -83,6 +83,15 @@ export function runLwt(args: readonly string[], options: StartOptions = {}): Pro
   return startLwt(args, options).done;
 }
 
+/**
+ * runLwt and startLwt with an empty stdin unless the test gives one: lwt sends a piped stdin
+ * to every host, so it waits for its end.
+ */
+export const runLwtNoInput = (args: readonly string[], options: StartOptions = {}) =>
+  runLwt(args, { input: '', ...options });
+export const startLwtNoInput = (args: readonly string[], options: StartOptions = {}) =>
+  startLwt(args, { input: '', ...options });
+
 /** The summary's wall time varies from run to run; this makes a summary comparable. */
 export function normalizeSummary(stderr: string): string {
   return stderr.replace(/ in \d+\.\ds/g, ' in Xs');

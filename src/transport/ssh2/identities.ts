@@ -68,8 +68,8 @@ const DEFAULT_DIGEST: Readonly<Record<string, string | null>> = {
 /**
  * Makes `key` sign with a KeyObject made once. ssh2 hands its PEM text to crypto.sign for every
  * signature, and OpenSSL 3 then decodes the PEM each time: 0.8 ms of CPU a host for an ed25519
- * key here (2 ms on a loaded machine), against 0.05-0.07 ms for the signature itself. Same inputs to the same crypto.sign, so
- * the signatures are the same.
+ * key here (2 ms on a loaded machine), against 0.05-0.07 ms for the signature itself. Same
+ * inputs to the same crypto.sign, so the signatures are the same.
  */
 function withKeyObjectSigning(key: ParsedKey): ParsedKey {
   const digest = DEFAULT_DIGEST[key.type];

@@ -173,8 +173,9 @@ class RunningProxyCommand implements ProxyCommand {
 
 /**
  * The child's stdout and stdin as one stream, as ssh2 wants its `sock`, with `watch` seeing each
- * chunk read and `broken` told when the output ends or a pipe fails. Node's Duplex.from would do the joining, but it emits an AbortError on a plain
- * destroy(), which ssh2 would pass on as a connection error. Half-open is off, as on a TCP
+ * chunk read and `broken` told when the output ends or a pipe fails. Node's Duplex.from would do
+ * the joining, but it emits an AbortError on a plain destroy(), which ssh2 would pass on as a
+ * connection error. Half-open is off, as on a TCP
  * socket: when the command's output ends, so does its input. Once destroyed (a broken pipe
  * among the reasons) its output is still read, for `watch` alone, until the command ends: what
  * it wrote tells why it failed.
